@@ -1,0 +1,23 @@
+// Errors the command line reports as a message and an exit status (no stack trace).
+
+export const CliErrorCode = {
+  USAGE: 'USAGE',
+  INCOMPATIBLE_SCHEMA: 'INCOMPATIBLE_SCHEMA',
+  GENERATED_DRIFT: 'GENERATED_DRIFT',
+  TESTS_FAILED: 'TESTS_FAILED',
+  REGISTRY: 'REGISTRY',
+  KAFKA: 'KAFKA',
+} as const;
+export type CliErrorCode = (typeof CliErrorCode)[keyof typeof CliErrorCode];
+
+export class CliError extends Error {
+  readonly code: CliErrorCode;
+  readonly exitStatus: number;
+
+  constructor(code: CliErrorCode, message: string, options: { exitStatus?: number; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'CliError';
+    this.code = code;
+    this.exitStatus = options.exitStatus ?? (code === 'USAGE' ? 2 : 1);
+  }
+}
