@@ -19,7 +19,7 @@ die() { printf '[l3 bootstrap] error: %s\n' "$*" >&2; exit 1; }
 
 need_apt=()
 for pkg in libssl-dev zlib1g-dev libzstd-dev liblz4-dev libsasl2-dev libcurl4-openssl-dev \
-           build-essential python3 python3-pip unzip; do
+           build-essential python3 python3-pip unzip acl; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 command -v java >/dev/null 2>&1 || need_apt+=(openjdk-17-jre-headless)

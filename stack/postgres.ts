@@ -2,7 +2,7 @@
 // pgvector). Postgres refuses to run as root, so when the stack runs as root the server runs as an
 // unprivileged OS user created for it.
 import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import pg from 'pg';
 import type { StackConfig } from './config.ts';
 import { StackError } from './errors.ts';
@@ -169,12 +169,15 @@ export class PostgresService implements Service {
     }
     const gid = Number(run('id', ['-g', name]).stdout.trim());
     const user = { name, uid: Number(id.stdout.trim()), gid };
-    const probe = run('runuser', ['-u', name, '--', 'test', '-x', join(this.binDir, 'postgres')]);
-    if (probe.status !== 0) {
+    if (!canExecute(name, join(this.binDir, 'postgres'))) {
+      grantTraversal(name, this.binDir);
+      grantTraversal(name, this.#config.stackDir);
+    }
+    if (!canExecute(name, join(this.binDir, 'postgres'))) {
       throw new StackError(
         'START_FAILED',
         `the OS user ${name} cannot reach ${this.binDir}; every folder above the stack directory must be ` +
-          `traversable (chmod o+x) or set L3_STACK_DIR to a folder it can reach`,
+          `traversable by it (setfacl -m u:${name}:x <folder>) or set L3_STACK_DIR to a folder it can reach`,
       );
     }
     return user;
@@ -189,6 +192,26 @@ interface OsUser {
   readonly name: string;
   readonly uid: number;
   readonly gid: number;
+}
+
+function canExecute(user: string, path: string): boolean {
+  return run('runuser', ['-u', user, '--', 'test', '-x', path]).status === 0;
+}
+
+/**
+ * The checkout may sit under a private folder (such as /root). Rather than opening those folders
+ * to everyone, give only the Postgres OS user the right to pass through them (an ACL entry with
+ * execute, no read), folder by folder up from the stack directory.
+ */
+function grantTraversal(user: string, stackDir: string): void {
+  const folders: string[] = [];
+  for (let dir = stackDir; dir !== dirname(dir); dir = dirname(dir)) folders.push(dir);
+  folders.push('/');
+  for (const folder of folders.reverse()) {
+    if (run('runuser', ['-u', user, '--', 'test', '-x', folder]).status !== 0) {
+      runOrThrow(`granting ${user} passage through ${folder}`, 'setfacl', ['-m', `u:${user}:x`, folder]);
+    }
+  }
 }
 
 function findWheel(dir: string, version: string): string | undefined {
