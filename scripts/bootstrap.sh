@@ -50,8 +50,19 @@ export npm_config_nodedir="$NODE_HOME"
 stamp="$L3_ROOT/node_modules/.l3-bootstrap-stamp"
 want="$(sha256sum "$L3_ROOT/package-lock.json" | cut -d' ' -f1) node-$NODE_VERSION"
 if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
+  # Two commands started at once must not run npm ci over each other: the second waits, then
+  # finds the stamp written and skips.
+  mkdir -p "$L3_STACK_DIR"
+  exec 9>"$L3_STACK_DIR/npm-install.lock"
+  flock 9
+fi
+if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
   say "installing npm dependencies (the Kafka client builds from source: about 2 minutes the first time)"
   (cd "$L3_ROOT" && CKJS_LINKING=dynamic npm ci --no-audit --no-fund --loglevel=error >&2) \
     || die "npm ci failed (see the output above)"
+  # tap compiles its test class for the plugin list in package.json on first use; doing it here,
+  # under the lock, keeps two test runs from rebuilding it over each other.
+  (cd "$L3_ROOT" && node_modules/.bin/tap build >/dev/null) || die "tap build failed"
   printf '%s' "$want" >"$stamp"
 fi
+exec 9>&-

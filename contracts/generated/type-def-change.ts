@@ -130,14 +130,15 @@ export interface PropertyDef {
 
 /**
  * JSON representation a property value must have. TIMESTAMP is an RFC 3339 date-time string, DATE
- * an RFC 3339 full-date string, JSON any JSON value.
+ * an RFC 3339 full-date string, UUID a UUID string, JSON any JSON value; the *_ARRAY types are JSON
+ * arrays of that item type.
  *
  * Avro enum `aix.l3.ontology.PropertyDataType`.
  */
-export type PropertyDataType = 'STRING' | 'INTEGER' | 'NUMBER' | 'BOOLEAN' | 'TIMESTAMP' | 'DATE' | 'JSON' | 'STRING_ARRAY' | 'INTEGER_ARRAY' | 'NUMBER_ARRAY';
+export type PropertyDataType = 'STRING' | 'INTEGER' | 'NUMBER' | 'BOOLEAN' | 'TIMESTAMP' | 'DATE' | 'JSON' | 'STRING_ARRAY' | 'INTEGER_ARRAY' | 'NUMBER_ARRAY' | 'UUID';
 
 /** The symbols of {@link PropertyDataType}, in schema order. */
-export const PropertyDataTypeSymbols = ['STRING', 'INTEGER', 'NUMBER', 'BOOLEAN', 'TIMESTAMP', 'DATE', 'JSON', 'STRING_ARRAY', 'INTEGER_ARRAY', 'NUMBER_ARRAY'] as const satisfies readonly PropertyDataType[];
+export const PropertyDataTypeSymbols = ['STRING', 'INTEGER', 'NUMBER', 'BOOLEAN', 'TIMESTAMP', 'DATE', 'JSON', 'STRING_ARRAY', 'INTEGER_ARRAY', 'NUMBER_ARRAY', 'UUID'] as const satisfies readonly PropertyDataType[];
 
 /**
  * Definition of a link type: a directed, typed relation between two object types.
@@ -322,7 +323,7 @@ export const TypeDefChangeSchema = {
                       "type": {
                         "type": "enum",
                         "name": "PropertyDataType",
-                        "doc": "JSON representation a property value must have. TIMESTAMP is an RFC 3339 date-time string, DATE an RFC 3339 full-date string, JSON any JSON value.",
+                        "doc": "JSON representation a property value must have. TIMESTAMP is an RFC 3339 date-time string, DATE an RFC 3339 full-date string, UUID a UUID string, JSON any JSON value; the *_ARRAY types are JSON arrays of that item type.",
                         "symbols": [
                           "STRING",
                           "INTEGER",
@@ -333,7 +334,8 @@ export const TypeDefChangeSchema = {
                           "JSON",
                           "STRING_ARRAY",
                           "INTEGER_ARRAY",
-                          "NUMBER_ARRAY"
+                          "NUMBER_ARRAY",
+                          "UUID"
                         ]
                       },
                       "doc": "Data type that values of the property must have."

@@ -89,6 +89,8 @@ t.test('exports the schema as a const object equal to the input', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'l3-generate-types-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   const file = join(dir, 'sample-event.ts');
+  // Pin the module type: otherwise Node decides from whatever package.json sits above the temp dir.
+  await writeFile(join(dir, 'package.json'), '{"type":"module"}');
   await writeFile(file, generateTypes(schema, 'SampleEvent.avsc'));
   // Also proves the output is plain erasable TypeScript that Node runs with type stripping.
   const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;

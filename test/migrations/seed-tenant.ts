@@ -14,6 +14,7 @@ export const TENANT_TABLES = [
   'action_approvals',
   'audit_events',
   'outbox',
+  'pending_links',
 ] as const;
 
 export type TenantTable = (typeof TENANT_TABLES)[number];
@@ -78,8 +79,14 @@ export async function seedTenant(client: ClientBase, tenantId: string): Promise<
   );
 
   await client.query(
+    `INSERT INTO pending_links (tenant_id, link_type_id, from_object_type_id, from_external_id, to_object_type_id, to_external_id, source_version)
+     VALUES ($1, $2, $3, 'customer-1', $3, 'customer-not-yet-seen', 1)`,
+    [tenantId, linkTypeId, objectTypeId],
+  );
+
+  await client.query(
     `INSERT INTO tool_catalog (tenant_id, name, version, parameter_schema, effects, effect_kind, base_risk)
-     VALUES ($1, 'customer.update_email', 1, $2, $3, 'ONTOLOGY', 'MEDIUM')`,
+     VALUES ($1, 'customer.update_email', 1, $2, $3, 'ONTOLOGY_EDIT', 'MEDIUM')`,
     [
       tenantId,
       JSON.stringify({ type: 'object', required: ['email'], properties: { email: { type: 'string' } } }),
