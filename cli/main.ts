@@ -15,6 +15,7 @@ const commands: Record<string, Command> = {
   stack: { summary: 'embedded stack: up | down | status | reset | logs [service] [-n lines] | env', run: async (args) => (await import('./stack-command.ts')).stackCommand(args) },
   db: { summary: 'database: migrate [--database-url URL] | provision', run: async (args) => (await import('./db-command.ts')).dbCommand(args) },
   contracts: { summary: 'contracts: codegen [--check] | register | compat <schema.avsc> [subject] | topics', run: async (args) => (await import('./contracts-command.ts')).contractsCommand(args) },
+  ontology: { summary: 'ontology as code: validate <file> | publish <file> [--actor name]', run: async (args) => (await import('./ontology-command.ts')).ontologyCommand(args) },
 };
 
 function usage(): string {

@@ -76,13 +76,14 @@ export const topicCatalog = deepFreeze({
     name: 'l3.ontology.typedefs.v1',
     description: 'Ontology as code: object types, link types and tool catalog entries.',
     partitions: 3,
-    key: 'tenantId:kind:name',
+    // Keyed by tenant alone: a tenant's definitions depend on each other (a link type names its
+    // object types), so they must stay in publication order, which only one partition keeps.
+    key: 'tenantId',
     record: 'aix.l3.ontology.TypeDefChange',
     schemaFile: 'TypeDefChange.avsc',
-    // Compacted: the latest change per definition is the ontology itself, so the topic stays a
-    // complete, replayable source for rebuilding the catalog however old the definitions are.
-    // A DELETE is an ordinary record (not a tombstone), so a retired definition stays retired.
-    cleanupPolicy: 'compact',
+    // Not compacted: with one key per tenant, compaction would keep a single definition. The
+    // ontology file in version control is the source; the topic keeps everything it was sent.
+    cleanupPolicy: 'delete',
     retentionMs: -1,
     producers: ['L3'],
     consumers: ['L3'],

@@ -72,10 +72,9 @@ CREATE INDEX dead_letters_unpublished_idx ON dead_letters (id) WHERE published_a
 GRANT SELECT, INSERT ON dead_letters TO l3_processor;
 GRANT UPDATE (published_at) ON dead_letters TO l3_processor;
 
--- Tools as the TypeDefChange contract declares them: effect kind ONTOLOGY_EDIT / EXTERNAL / BOTH,
--- irreversibility as its own flag (it raises the blast radius whatever the kind), and the
--- definition's version for the materializer's version rule (a tool's `version` is the tool
--- version proposals pin; redefining the same tool version bumps definition_version).
+-- Tools as the TypeDefChange contract declares them: effect kind ONTOLOGY_EDIT / EXTERNAL / BOTH and
+-- irreversibility as its own flag (it raises the blast radius whatever the kind). A tool's
+-- `version` is the version proposals pin, so a published (name, version) is never rewritten.
 ALTER TABLE tool_catalog DROP CONSTRAINT tool_catalog_effect_kind_check;
 UPDATE tool_catalog SET effect_kind = 'ONTOLOGY_EDIT' WHERE effect_kind = 'ONTOLOGY';
 UPDATE tool_catalog SET effect_kind = 'EXTERNAL' WHERE effect_kind = 'EXTERNAL_IRREVERSIBLE';
@@ -83,3 +82,9 @@ ALTER TABLE tool_catalog ADD CONSTRAINT tool_catalog_effect_kind_check
   CHECK (effect_kind IN ('ONTOLOGY_EDIT', 'EXTERNAL', 'BOTH'));
 ALTER TABLE tool_catalog ADD COLUMN irreversible boolean NOT NULL DEFAULT false;
 ALTER TABLE tool_catalog ADD COLUMN updated_at timestamptz NOT NULL DEFAULT now();
+
+-- A tool's effects are `{targets: [...], effects: [...]}` (examples/ontology/README.md): the
+-- targets a proposal must name, then the effects over them.
+ALTER TABLE tool_catalog DROP CONSTRAINT tool_catalog_effects_check;
+ALTER TABLE tool_catalog ALTER COLUMN effects SET DEFAULT '{"targets": [], "effects": []}'::jsonb;
+ALTER TABLE tool_catalog ADD CONSTRAINT tool_catalog_effects_check CHECK (jsonb_typeof(effects) = 'object');

@@ -90,7 +90,7 @@ export async function seedTenant(client: ClientBase, tenantId: string): Promise<
     [
       tenantId,
       JSON.stringify({ type: 'object', required: ['email'], properties: { email: { type: 'string' } } }),
-      JSON.stringify([{ kind: 'UPDATE', objectType: 'Customer', properties: ['email'] }]),
+      JSON.stringify({ targets: [{ objectType: 'Customer' }], effects: [{ kind: 'set_properties', target: 0, properties: { email: '$params.email' } }] }),
     ],
   );
   const idempotencyKey = `seed-${randomUUID()}`;
