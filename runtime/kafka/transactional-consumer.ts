@@ -1,0 +1,372 @@
+// The Kafka -> Postgres loop every processor shares (ARCHITECTURE §4):
+//   consume a batch (read_committed) -> handler applies it in ONE Postgres transaction ->
+//   dead letters and the consumed offsets are written in that same transaction -> commit.
+// On assignment the instance claims its partitions in Postgres and seeks to the stored offsets,
+// never the broker's. A failure to load them stops the instance: @confluentinc/kafka-javascript
+// only logs a throwing rebalance callback and would carry on from the broker's offsets.
+// Transient failures (Postgres or the registry down) are retried with backoff, so nothing is
+// skipped; a record that fails on its own for a non-transient reason is dead-lettered.
+import { RdKafka, type LibrdKafkaError, type Message } from '@confluentinc/kafka-javascript';
+
+const { KafkaConsumer } = RdKafka;
+type KafkaConsumer = InstanceType<typeof RdKafka.KafkaConsumer>;
+import type { Pool, PoolClient } from 'pg';
+import type { Logger } from '../logger.ts';
+import type { ProcessorMetrics } from '../metrics.ts';
+import { isTransientKafkaError, isTransientPostgresError, retryWithBackoff } from '../backoff.ts';
+import type { ConsumedRecord, DeadLetter } from './consumed-record.ts';
+import { storeDeadLetters } from './dead-letter-store.ts';
+import { claimPartitions, commitOffsets, tpKey, type PartitionClaim, type TopicPartition } from './offset-store.ts';
+
+const ERR_ASSIGN_PARTITIONS = -175;
+const ERR_REVOKE_PARTITIONS = -174;
+
+export interface BatchOutcome {
+  readonly deadLetters: readonly DeadLetter[];
+}
+
+/** Applies decoded records inside the transaction `tx`; throws to roll the batch back. */
+export type BatchHandler = (tx: PoolClient, records: readonly ConsumedRecord[]) => Promise<BatchOutcome>;
+
+/**
+ * exactly-once: offsets live in Postgres with the state (the product).
+ * at-least-once: offsets are committed to Kafka after the Postgres commit (a benchmark baseline:
+ * a crash between the two replays the batch).
+ */
+export type CommitMode = 'exactly-once' | 'at-least-once';
+
+export interface TransactionalConsumerOptions {
+  readonly brokers: readonly string[];
+  readonly groupId: string;
+  readonly clientId: string;
+  readonly topics: readonly string[];
+  readonly pool: Pool;
+  readonly handler: BatchHandler;
+  readonly processor: string;
+  readonly dlqTopicOf: (topic: string) => string;
+  readonly logger: Logger;
+  readonly metrics: ProcessorMetrics;
+  /** Called when the instance must stop (offsets could not be loaded, consumer broken). */
+  readonly onFatal: (error: Error) => void;
+  readonly batchSize?: number;
+  readonly commitMode?: CommitMode;
+  /** Extra librdkafka settings (tests shorten session timeouts). */
+  readonly kafkaConfig?: Readonly<Record<string, string | number | boolean>>;
+  readonly signal?: AbortSignal;
+}
+
+export class FencedError extends Error {
+  readonly partitions: readonly TopicPartition[];
+  constructor(partitions: readonly TopicPartition[]) {
+    super(`fenced: ${partitions.map(tpKey).join(', ')} now belong to another instance`);
+    this.name = 'FencedError';
+    this.partitions = partitions;
+  }
+}
+
+interface Owned {
+  generation: number;
+  nextOffset: number;
+}
+
+export class TransactionalConsumer {
+  readonly #options: TransactionalConsumerOptions;
+  readonly #mode: CommitMode;
+  readonly #owned = new Map<string, Owned>();
+  #consumer: KafkaConsumer | undefined;
+  #rebalanceEpoch = 0;
+  #joined = false;
+  #stopping = false;
+  #loop: Promise<void> | undefined;
+  #lagTimer: NodeJS.Timeout | undefined;
+
+  constructor(options: TransactionalConsumerOptions) {
+    this.#options = options;
+    this.#mode = options.commitMode ?? 'exactly-once';
+  }
+
+  /** True once the group assigned this instance (possibly zero partitions). */
+  get joined(): boolean {
+    return this.#joined;
+  }
+
+  get ownedPartitions(): string[] {
+    return [...this.#owned.keys()];
+  }
+
+  async start(): Promise<void> {
+    const { options } = { options: this.#options };
+    const consumer = new KafkaConsumer(
+      {
+        'metadata.broker.list': options.brokers.join(','),
+        'group.id': options.groupId,
+        'client.id': options.clientId,
+        'enable.auto.commit': false,
+        'enable.auto.offset.store': false,
+        'isolation.level': 'read_committed',
+        // Eager protocol: a revocation takes every partition away before the next assignment,
+        // so ownership changes happen at one point in time per instance.
+        'partition.assignment.strategy': 'range,roundrobin',
+        'enable.partition.eof': false,
+        'fetch.wait.max.ms': 50,
+        ...(options.kafkaConfig ?? {}),
+        rebalance_cb: (error: LibrdKafkaError, assignment: TopicPartition[]) => this.#onRebalance(error, assignment),
+      },
+      { 'auto.offset.reset': 'earliest' },
+    );
+    this.#consumer = consumer;
+    consumer.setDefaultConsumeTimeout(100);
+    await new Promise<void>((resolve, reject) => {
+      consumer.connect({ timeout: 30_000 }, (error) => (error ? reject(error) : resolve()));
+    });
+    consumer.subscribe([...options.topics]);
+    this.#loop = this.#run().catch((error: unknown) => options.onFatal(error as Error));
+    this.#lagTimer = setInterval(() => this.#reportLag(), 5_000);
+    this.#lagTimer.unref();
+  }
+
+  /** Finishes the batch in flight (committing it), then leaves the group. */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    if (this.#lagTimer) clearInterval(this.#lagTimer);
+    await this.#loop;
+    const consumer = this.#consumer;
+    if (consumer?.isConnected()) {
+      await new Promise<void>((resolve) => consumer.disconnect(() => resolve()));
+    }
+  }
+
+  #onRebalance(error: LibrdKafkaError, assignment: TopicPartition[]): void {
+    const consumer = this.#consumer!;
+    const epoch = ++this.#rebalanceEpoch;
+    if (error.code === ERR_REVOKE_PARTITIONS) {
+      for (const tp of assignment) this.#owned.delete(tpKey(tp));
+      this.#options.logger.info({ partitions: assignment.map(tpKey) }, 'partitions revoked');
+      consumer.unassign();
+      return;
+    }
+    if (error.code !== ERR_ASSIGN_PARTITIONS) {
+      this.#options.onFatal(new Error(`unexpected rebalance event ${error.code}: ${error.message}`));
+      return;
+    }
+    if (this.#mode === 'at-least-once') {
+      consumer.assign(assignment);
+      for (const tp of assignment) this.#owned.set(tpKey(tp), { generation: 0, nextOffset: 0 });
+      this.#joined = true;
+      return;
+    }
+    // The stored offsets are loaded asynchronously; librdkafka waits for assign() meanwhile.
+    void retryWithBackoff(() => claimPartitions(this.#options.pool, this.#options.groupId, assignment), {
+      isRetryable: isTransientPostgresError,
+      maxAttempts: 8,
+      initialMs: 200,
+      maxMs: 5_000,
+      onRetry: (retryError, attempt) => this.#options.logger.warn({ err: retryError, attempt }, 'loading stored offsets failed; retrying'),
+    }).then(
+      (claims) => {
+        if (epoch !== this.#rebalanceEpoch || this.#stopping) return; // superseded by a newer rebalance
+        for (const claim of claims) this.#owned.set(tpKey(claim), { generation: claim.generation, nextOffset: claim.nextOffset });
+        consumer.assign(claims.map((c) => ({ topic: c.topic, partition: c.partition, offset: c.nextOffset })));
+        this.#joined = true;
+        this.#options.logger.info({ partitions: claims.map((c) => `${tpKey(c)}@${c.nextOffset}#${c.generation}`) }, 'partitions assigned from stored offsets');
+      },
+      (claimError: unknown) => {
+        // Never fall back to the broker's offsets: that could skip or repeat records.
+        this.#options.onFatal(new Error('could not load stored offsets on assignment; stopping', { cause: claimError }));
+      },
+    );
+  }
+
+  async #run(): Promise<void> {
+    const batchSize = this.#options.batchSize ?? 1000;
+    while (!this.#stopping && !this.#options.signal?.aborted) {
+      const messages = await this.#consume(batchSize);
+      if (messages.length === 0) continue;
+      const records = this.#ownedRecords(messages);
+      if (records.length === 0) continue;
+      await this.#processWithRetry(records);
+    }
+  }
+
+  #consume(count: number): Promise<Message[]> {
+    return new Promise((resolve, reject) => {
+      this.#consumer!.consume(count, (error, messages) => {
+        if (!error) return resolve(messages);
+        if (isTransientKafkaError(error)) {
+          this.#options.logger.warn({ err: error }, 'consume failed; retrying');
+          return resolve([]);
+        }
+        reject(error);
+      });
+    });
+  }
+
+  /** Drops records of partitions this instance no longer owns, and records already applied. */
+  #ownedRecords(messages: readonly Message[]): ConsumedRecord[] {
+    const records: ConsumedRecord[] = [];
+    for (const message of messages) {
+      const owned = this.#owned.get(tpKey(message));
+      if (!owned || (this.#mode === 'exactly-once' && message.offset < owned.nextOffset)) continue;
+      records.push({
+        topic: message.topic,
+        partition: message.partition,
+        offset: message.offset,
+        key: message.key === undefined || message.key === null ? null : Buffer.from(message.key),
+        value: message.value ?? null,
+        headers: (message.headers ?? []).flatMap((header) =>
+          Object.entries(header).map(([key, value]) => ({ key, value: Buffer.isBuffer(value) ? value : Buffer.from(String(value)) })),
+        ),
+        timestamp: message.timestamp,
+      });
+    }
+    return records;
+  }
+
+  async #processWithRetry(records: readonly ConsumedRecord[]): Promise<void> {
+    let pending = records;
+    while (pending.length > 0) {
+      try {
+        await retryWithBackoff(() => this.#applyBatch(pending), {
+          isRetryable: isTransientPostgresError,
+          initialMs: 200,
+          maxMs: 10_000,
+          ...(this.#options.signal ? { signal: this.#options.signal } : {}),
+          onRetry: (error, attempt, delayMs) => {
+            this.#options.metrics.retries.inc({ reason: 'transient' });
+            this.#options.logger.warn({ err: error, attempt, delayMs, records: pending.length }, 'batch failed transiently; retrying');
+          },
+        });
+        return;
+      } catch (error) {
+        if (error instanceof FencedError) {
+          this.#options.metrics.fencedCommits.inc({ topic: error.partitions[0]?.topic ?? '' });
+          this.#options.logger.warn({ partitions: error.partitions.map(tpKey) }, 'commit fenced: partitions moved to another instance; their records are dropped');
+          for (const tp of error.partitions) this.#owned.delete(tpKey(tp));
+          const fenced = new Set(error.partitions.map(tpKey));
+          pending = pending.filter((record) => !fenced.has(tpKey(record)));
+          continue;
+        }
+        // A non-transient failure of the batch as a whole: find the records that cause it.
+        try {
+          await this.#bisect(pending, error as Error);
+        } catch (bisectError) {
+          if (!(bisectError instanceof FencedError)) throw bisectError;
+          // Part of the batch may be committed, part not: resume every still-owned partition
+          // from its stored position rather than lose the records after it.
+          for (const tp of bisectError.partitions) this.#owned.delete(tpKey(tp));
+          this.#rewind(pending);
+        }
+        return;
+      }
+    }
+  }
+
+  /** Splits a failing batch until each failing record stands alone, and dead-letters those. */
+  async #bisect(records: readonly ConsumedRecord[], error: Error): Promise<void> {
+    if (records.length === 1) {
+      const record = records[0]!;
+      this.#options.logger.error({ err: error, topic: record.topic, partition: record.partition, offset: record.offset }, 'record failed; dead-lettering it');
+      await this.#processWithRetryOrDeadLetter(record, error);
+      return;
+    }
+    const middle = Math.ceil(records.length / 2);
+    for (const half of [records.slice(0, middle), records.slice(middle)]) {
+      try {
+        await retryWithBackoff(() => this.#applyBatch(half), { isRetryable: isTransientPostgresError, initialMs: 200, maxMs: 10_000 });
+      } catch (halfError) {
+        if (halfError instanceof FencedError) throw halfError;
+        await this.#bisect(half, halfError as Error);
+      }
+    }
+  }
+
+  async #processWithRetryOrDeadLetter(record: ConsumedRecord, error: Error): Promise<void> {
+    const deadLetter: DeadLetter = { record, errorClass: (error as { code?: string }).code ?? error.name ?? 'Error', errorMessage: error.message };
+    await retryWithBackoff(() => this.#applyBatch([record], deadLetter), { isRetryable: isTransientPostgresError, initialMs: 200, maxMs: 10_000 });
+  }
+
+  /** One transaction: handler effects, dead letters, offsets. `forcedDeadLetter` skips the handler. */
+  async #applyBatch(records: readonly ConsumedRecord[], forcedDeadLetter?: DeadLetter): Promise<void> {
+    const { pool, metrics, groupId } = this.#options;
+    const started = process.hrtime.bigint();
+    const commits = this.#commitsFor(records);
+    const client = await pool.connect();
+    let outcome: BatchOutcome;
+    try {
+      await client.query('BEGIN');
+      outcome = forcedDeadLetter ? { deadLetters: [forcedDeadLetter] } : await this.#options.handler(client, records);
+      await storeDeadLetters(client, { group: groupId, processor: this.#options.processor, dlqTopicOf: this.#options.dlqTopicOf }, outcome.deadLetters);
+      if (this.#mode === 'exactly-once') {
+        const fenced = await commitOffsets(client, groupId, commits);
+        if (fenced.length > 0) {
+          await client.query('ROLLBACK');
+          throw new FencedError(fenced);
+        }
+      }
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      // A connection broken mid-transaction must not go back to the pool.
+      client.release(isTransientPostgresError(error) ? (error as Error) : undefined);
+      throw error;
+    }
+    client.release();
+    if (this.#mode === 'at-least-once') await this.#commitToKafka(commits);
+    for (const commit of commits) {
+      const owned = this.#owned.get(tpKey(commit));
+      if (owned && owned.generation === commit.generation) owned.nextOffset = commit.nextOffset;
+    }
+    const topic = records[0]?.topic ?? '';
+    metrics.batches.inc({ topic });
+    metrics.batchSize.observe({ topic }, records.length);
+    metrics.batchDuration.observe({ topic }, Number(process.hrtime.bigint() - started) / 1e9);
+    for (const record of records) metrics.recordsConsumed.inc({ topic: record.topic });
+    for (const dead of outcome.deadLetters) metrics.recordsDeadLettered.inc({ topic: dead.record.topic, reason: dead.errorClass });
+  }
+
+  /** Seeks the still-owned partitions of `records` back to their next unapplied offset. */
+  #rewind(records: readonly ConsumedRecord[]): void {
+    const seen = new Set<string>();
+    for (const record of records) {
+      const key = tpKey(record);
+      const owned = this.#owned.get(key);
+      if (!owned || seen.has(key)) continue;
+      seen.add(key);
+      this.#consumer!.seek({ topic: record.topic, partition: record.partition, offset: owned.nextOffset }, 5_000, () => {});
+    }
+  }
+
+  #commitsFor(records: readonly ConsumedRecord[]): PartitionClaim[] {
+    const last = new Map<string, ConsumedRecord>();
+    for (const record of records) {
+      const key = tpKey(record);
+      const seen = last.get(key);
+      if (!seen || record.offset > seen.offset) last.set(key, record);
+    }
+    return [...last.entries()].map(([key, record]) => ({
+      topic: record.topic,
+      partition: record.partition,
+      nextOffset: record.offset + 1,
+      generation: this.#owned.get(key)?.generation ?? -1,
+    }));
+  }
+
+  #commitToKafka(commits: readonly PartitionClaim[]): Promise<void> {
+    this.#consumer!.commitSync(commits.map((c) => ({ topic: c.topic, partition: c.partition, offset: c.nextOffset })));
+    return Promise.resolve();
+  }
+
+  #reportLag(): void {
+    const consumer = this.#consumer;
+    if (!consumer?.isConnected()) return;
+    for (const [key, owned] of this.#owned) {
+      const match = /^(.*)\[(\d+)\]$/.exec(key);
+      if (!match) continue;
+      const [, topic, partition] = match;
+      consumer.queryWatermarkOffsets(topic!, Number(partition), 2_000, (error, offsets) => {
+        if (error || !offsets) return;
+        this.#options.metrics.consumerLag.set({ topic: topic!, partition: partition! }, Math.max(0, offsets.highOffset - owned.nextOffset));
+      });
+    }
+  }
+}

@@ -1,0 +1,183 @@
+// Publishes what processors wrote to `outbox` (l3.* events, as Avro) and to `dead_letters`
+// (original bytes to <topic>.dlq), in id order, with an idempotent producer (ARCHITECTURE §4).
+// One relay publishes at a time: each round holds a transaction-scoped advisory lock, so with
+// several processor instances the order per key is kept. A crash between the broker's ack and the
+// commit that marks rows published republishes them: consumers dedupe on eventId.
+import { KafkaJS } from '@confluentinc/kafka-javascript';
+import type { Pool, PoolClient } from 'pg';
+import type { AvroSerde, AvroRecordSchema } from '../../contracts/serde/index.ts';
+import type { Logger } from '../logger.ts';
+import type { ProcessorMetrics } from '../metrics.ts';
+import { isTransientKafkaError, isTransientPostgresError, retryWithBackoff } from '../backoff.ts';
+
+/** Arbitrary but fixed: the advisory lock that makes one relay the publisher. */
+const RELAY_LOCK_KEY = 0x4c33_0b0c;
+
+export interface OutboxRelayOptions {
+  readonly pool: Pool;
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  readonly serde: AvroSerde;
+  /** The value schema of an outbox topic (from the contracts' catalog). */
+  readonly schemaForTopic: (topic: string) => AvroRecordSchema | undefined;
+  readonly logger: Logger;
+  readonly metrics: ProcessorMetrics;
+  readonly batchSize?: number;
+  readonly idleMs?: number;
+  /** Published outbox rows older than this are deleted (they are on Kafka). */
+  readonly retainPublishedMs?: number;
+}
+
+interface OutboxRow {
+  id: string;
+  topic: string;
+  key: string;
+  payload: unknown;
+  headers: Record<string, string>;
+}
+
+interface DeadLetterRow {
+  id: string;
+  source_topic: string;
+  source_partition: number;
+  source_offset: string;
+  dlq_topic: string;
+  record_key: Buffer | null;
+  record_value: Buffer | null;
+  record_headers: [string, string][];
+  error_class: string;
+  error_message: string;
+  processor: string;
+}
+
+export class OutboxRelay {
+  readonly #options: OutboxRelayOptions;
+  readonly #producer: KafkaJS.Producer;
+  #stopping = false;
+  #loop: Promise<void> | undefined;
+  #wake: (() => void) | undefined;
+  #rounds = 0;
+
+  constructor(options: OutboxRelayOptions) {
+    this.#options = options;
+    const kafka = new KafkaJS.Kafka({ kafkaJS: { brokers: [...options.brokers], clientId: options.clientId, logLevel: KafkaJS.logLevel.ERROR } });
+    // Idempotence keeps retries from duplicating or reordering records within a partition.
+    this.#producer = kafka.producer({ kafkaJS: { idempotent: true, acks: -1, maxInFlightRequests: 5 }, 'linger.ms': 5 });
+  }
+
+  async start(onFatal: (error: Error) => void): Promise<void> {
+    await this.#producer.connect();
+    this.#loop = this.#run().catch((error: unknown) => onFatal(error as Error));
+  }
+
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    this.#wake?.();
+    await this.#loop;
+    await this.#producer.disconnect();
+  }
+
+  async #run(): Promise<void> {
+    const idleMs = this.#options.idleMs ?? 100;
+    while (!this.#stopping) {
+      const published = await retryWithBackoff(() => this.publishOnce(), {
+        isRetryable: (error) => isTransientPostgresError(error) || isTransientKafkaError(error),
+        initialMs: 200,
+        maxMs: 10_000,
+        onRetry: (error, attempt) => {
+          this.#options.metrics.retries.inc({ reason: 'relay' });
+          this.#options.logger.warn({ err: error, attempt }, 'outbox relay round failed; retrying');
+        },
+      });
+      if (published === 0 && !this.#stopping) {
+        await new Promise<void>((resolve) => {
+          this.#wake = resolve;
+          setTimeout(resolve, idleMs).unref();
+        });
+      }
+    }
+  }
+
+  /** One round: publish up to a batch of outbox rows and dead letters; returns how many. */
+  async publishOnce(): Promise<number> {
+    const client = await this.#options.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      // The relay's cross-tenant read of the outbox (see migration 0006).
+      await client.query("SELECT set_config('app.outbox_relay', 'on', true)");
+      const locked = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS locked', [RELAY_LOCK_KEY]);
+      if (!locked.rows[0]?.locked) {
+        await client.query('COMMIT');
+        return 0;
+      }
+      const published = (await this.#publishOutbox(client)) + (await this.#publishDeadLetters(client));
+      if (++this.#rounds % 600 === 0) await this.#prune(client);
+      await client.query('COMMIT');
+      return published;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      // A connection broken mid-transaction must not go back to the pool.
+      if (isTransientPostgresError(error)) broken = error as Error;
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async #publishOutbox(client: PoolClient): Promise<number> {
+    const { rows } = await client.query<OutboxRow>(
+      'SELECT id, topic, key, payload, headers FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1',
+      [this.#options.batchSize ?? 500],
+    );
+    if (rows.length === 0) return 0;
+    const topicMessages = new Map<string, KafkaJS.Message[]>();
+    for (const row of rows) {
+      const schema = this.#options.schemaForTopic(row.topic);
+      if (!schema) throw new Error(`outbox row ${row.id} names topic ${row.topic}, which has no value schema in the catalog`);
+      const value = await this.#options.serde.encode(`${row.topic}-value`, schema, row.payload);
+      const messages = topicMessages.get(row.topic) ?? [];
+      messages.push({ key: row.key, value, headers: row.headers });
+      topicMessages.set(row.topic, messages);
+    }
+    await this.#producer.sendBatch({ topicMessages: [...topicMessages].map(([topic, messages]) => ({ topic, messages })) });
+    await client.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [rows.map((row) => row.id)]);
+    for (const [topic, messages] of topicMessages) this.#options.metrics.outboxPublished.inc({ topic }, messages.length);
+    return rows.length;
+  }
+
+  async #publishDeadLetters(client: PoolClient): Promise<number> {
+    const { rows } = await client.query<DeadLetterRow>(
+      `SELECT id, source_topic, source_partition, source_offset, dlq_topic, record_key, record_value, record_headers,
+              error_class, error_message, processor
+       FROM dead_letters WHERE published_at IS NULL ORDER BY id LIMIT $1`,
+      [this.#options.batchSize ?? 500],
+    );
+    if (rows.length === 0) return 0;
+    const topicMessages = new Map<string, KafkaJS.Message[]>();
+    for (const row of rows) {
+      // Original headers first, then the dlq.* headers of ARCHITECTURE §5.
+      const headers: Record<string, Buffer | string> = {};
+      for (const [name, base64] of row.record_headers) headers[name] = Buffer.from(base64, 'base64');
+      Object.assign(headers, {
+        'dlq.original.topic': row.source_topic,
+        'dlq.original.partition': String(row.source_partition),
+        'dlq.original.offset': String(row.source_offset),
+        'dlq.error.class': row.error_class,
+        'dlq.error.message': row.error_message,
+        'dlq.processor': row.processor,
+      });
+      const messages = topicMessages.get(row.dlq_topic) ?? [];
+      messages.push({ key: row.record_key, value: row.record_value, headers });
+      topicMessages.set(row.dlq_topic, messages);
+    }
+    await this.#producer.sendBatch({ topicMessages: [...topicMessages].map(([topic, messages]) => ({ topic, messages })) });
+    await client.query('UPDATE dead_letters SET published_at = now() WHERE id = ANY($1::bigint[])', [rows.map((row) => row.id)]);
+    for (const [topic, messages] of topicMessages) this.#options.metrics.outboxPublished.inc({ topic }, messages.length);
+    return rows.length;
+  }
+
+  async #prune(client: PoolClient): Promise<void> {
+    await client.query("DELETE FROM outbox WHERE published_at < now() - make_interval(secs => $1)", [(this.#options.retainPublishedMs ?? 86_400_000) / 1000]);
+  }
+}
