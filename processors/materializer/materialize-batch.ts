@@ -1,0 +1,129 @@
+// The materializer's batch handler: decoded events -> per tenant (row-level security is set per
+// tenant inside the one transaction): type definitions, then objects, then links, then pending
+// links whose endpoints arrived; every applied change also goes to the outbox.
+import type { PoolClient } from 'pg';
+import type { AvroSerde } from '../../contracts/serde/index.ts';
+import type { ConsumedRecord, DeadLetter } from '../../runtime/kafka/consumed-record.ts';
+import type { BatchHandler } from '../../runtime/kafka/transactional-consumer.ts';
+import type { ProcessorMetrics } from '../../runtime/metrics.ts';
+import { writeOutbox, type OutboxRow } from '../../runtime/outbox/outbox-writer.ts';
+import { childTraceparent, traceparentFromHeaders } from '../../runtime/trace-context.ts';
+import { decideLinks, endpointKey } from './decide-links.ts';
+import { decideObjects } from './decide-objects.ts';
+import { decodeRecords, type DecodedEvent, type MaterializerTopics } from './decode-records.ts';
+import { kafkaKey, typeDefEntityId } from './entity-keys.ts';
+import { linkChanged, objectChanged, ontologyChanged } from './ontology-changed.ts';
+import { loadEndpoints, loadStoredLinks, promotePendingLinks, writeLinks, type EndpointRef } from './sql/links.ts';
+import { loadStoredObjects, writeObjects } from './sql/objects.ts';
+import { loadTypeCatalog } from './sql/type-catalog.ts';
+import { applyTypeDef } from './sql/type-definitions.ts';
+
+export interface MaterializerDeps {
+  readonly serde: AvroSerde;
+  readonly topics: MaterializerTopics;
+  /** l3.ontology.changes.v1 (or its override). */
+  readonly changesTopic: string;
+  readonly metrics: ProcessorMetrics;
+}
+
+export function createMaterializeBatch(deps: MaterializerDeps): BatchHandler {
+  return async (tx, records) => {
+    const { events, deadLetters } = await decodeRecords(deps.serde, deps.topics, records);
+    const byTenant = new Map<string, DecodedEvent[]>();
+    for (const event of events) {
+      const list = byTenant.get(event.value.tenantId) ?? [];
+      list.push(event);
+      byTenant.set(event.value.tenantId, list);
+    }
+    for (const [tenantId, tenantEvents] of byTenant) {
+      await materializeTenant(tx, deps, tenantId, tenantEvents, deadLetters);
+    }
+    return { deadLetters };
+  };
+}
+
+async function materializeTenant(tx: PoolClient, deps: MaterializerDeps, tenantId: string, events: readonly DecodedEvent[], deadLetters: DeadLetter[]): Promise<void> {
+  // Row-level security applies to the processor too: everything below sees only this tenant.
+  await tx.query("SELECT set_config('app.tenant_id', $1, true)", [tenantId]);
+  const now = Date.now();
+  const outbox: OutboxRow[] = [];
+  const { metrics } = deps;
+  const reject = (record: ConsumedRecord, errorClass: string, errorMessage: string) => deadLetters.push({ record, errorClass, errorMessage });
+  const addChange = (source: ConsumedRecord, key: string, payload: { eventId: string }) =>
+    outbox.push({ tenantId, topic: deps.changesTopic, key, eventId: payload.eventId, payload, headers: { traceparent: traceOf(source) } });
+
+  for (const event of events) {
+    if (event.kind !== 'typedef') continue;
+    const change = event.value;
+    const outcome = await applyTypeDef(tx, change);
+    if (outcome.kind === 'rejected') reject(event.source, outcome.errorClass, outcome.message);
+    else if (outcome.kind === 'ignored') metrics.recordsIgnoredOld.inc({ topic: event.source.topic });
+    else {
+      metrics.recordsApplied.inc({ topic: event.source.topic });
+      const entityId = typeDefEntityId(change.kind, change.name);
+      addChange(
+        event.source,
+        kafkaKey(tenantId, entityId),
+        ontologyChanged({ tenantId, entityKind: change.kind, entityId, entityType: null, op: change.op, version: change.version, after: outcome.after, sourceEventId: change.eventId }, now),
+      );
+    }
+  }
+
+  const objectEvents = events.flatMap((e) => (e.kind === 'object' ? [{ source: e.source, event: e.value }] : []));
+  const linkEvents = events.flatMap((e) => (e.kind === 'link' ? [{ source: e.source, event: e.value }] : []));
+  if (objectEvents.length === 0 && linkEvents.length === 0) {
+    await writeOutbox(tx, outbox);
+    return;
+  }
+  const catalog = await loadTypeCatalog(tx, tenantId);
+
+  let created: EndpointRef[] = [];
+  if (objectEvents.length > 0) {
+    const keys = new Map<string, { objectTypeId: string; objectId: string }>();
+    for (const { event } of objectEvents) {
+      const type = catalog.objectTypes.get(event.objectType);
+      if (type) keys.set(endpointKey(type.id, event.objectId), { objectTypeId: type.id, objectId: event.objectId });
+    }
+    const stored = await loadStoredObjects(tx, tenantId, [...keys.values()]);
+    const decision = decideObjects(tenantId, objectEvents, catalog, stored);
+    for (const r of decision.rejected) reject(r.source, r.errorClass, r.message);
+    created = await writeObjects(tx, tenantId, decision.writes);
+    for (const applied of decision.applied) addChange(applied.source, applied.key, objectChanged(tenantId, applied, now));
+    count(metrics, objectEvents[0]!.source.topic, decision.applied.length, decision.ignoredOld);
+  }
+
+  if (linkEvents.length > 0) {
+    const endpoints = new Map<string, EndpointRef>();
+    const linkKeys = [];
+    for (const { event } of linkEvents) {
+      const type = catalog.linkTypes.get(event.linkType);
+      if (!type) continue;
+      endpoints.set(endpointKey(type.fromTypeId, event.from.objectId), { objectTypeId: type.fromTypeId, objectId: event.from.objectId });
+      endpoints.set(endpointKey(type.toTypeId, event.to.objectId), { objectTypeId: type.toTypeId, objectId: event.to.objectId });
+      linkKeys.push({ linkTypeId: type.id, fromTypeId: type.fromTypeId, fromId: event.from.objectId, toTypeId: type.toTypeId, toId: event.to.objectId });
+    }
+    const existing = await loadEndpoints(tx, tenantId, [...endpoints.values()]);
+    const stored = await loadStoredLinks(tx, tenantId, linkKeys);
+    const decision = decideLinks(tenantId, linkEvents, catalog, stored, new Set(existing.keys()));
+    for (const r of decision.rejected) reject(r.source, r.errorClass, r.message);
+    await writeLinks(tx, tenantId, decision.writes, existing);
+    for (const applied of decision.applied) addChange(applied.source, applied.key, linkChanged(tenantId, applied, now));
+    count(metrics, linkEvents[0]!.source.topic, decision.applied.length, decision.ignoredOld);
+  }
+
+  // After the links of this batch, so a link written as pending above can be moved too.
+  await promotePendingLinks(tx, tenantId, created);
+  await writeOutbox(tx, outbox);
+}
+
+function count(metrics: ProcessorMetrics, topic: string, applied: number, ignoredOld: number): void {
+  if (applied > 0) metrics.recordsApplied.inc({ topic }, applied);
+  if (ignoredOld > 0) metrics.recordsIgnoredOld.inc({ topic }, ignoredOld);
+}
+
+/** The change continues the trace of the L2 event that caused it (W3C trace context). */
+function traceOf(record: ConsumedRecord): string {
+  const headers: Record<string, Buffer> = {};
+  for (const header of record.headers) headers[header.key] = header.value;
+  return childTraceparent(traceparentFromHeaders(headers));
+}
