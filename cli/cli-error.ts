@@ -7,6 +7,7 @@ export const CliErrorCode = {
   TESTS_FAILED: 'TESTS_FAILED',
   REGISTRY: 'REGISTRY',
   KAFKA: 'KAFKA',
+  PROCESSOR: 'PROCESSOR',
   ONTOLOGY_INVALID: 'ONTOLOGY_INVALID',
 } as const;
 export type CliErrorCode = (typeof CliErrorCode)[keyof typeof CliErrorCode];
