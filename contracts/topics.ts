@@ -174,9 +174,10 @@ export const topicCatalog = deepFreeze({
     name: 'l3.audit.events.v1',
     description: "Each tenant's hash-chained audit log, from the outbox.",
     partitions: 3,
-    // The one exception to tenantId:entityId: the chain is ordered per tenant (gapless seq), so
-    // all of a tenant's audit events share one partition and a verifier reads them in seq order.
-    key: 'tenantId',
+    // One key per tenant (the chain is the entity): the chain is ordered per tenant (gapless
+    // seq), so all of a tenant's audit events share one partition and a verifier reads them in
+    // seq order.
+    key: 'tenantId:audit',
     record: 'aix.l3.audit.AuditEventAppended',
     schemaFile: 'AuditEventAppended.avsc',
     cleanupPolicy: 'delete',
