@@ -72,7 +72,7 @@ export async function handleDecision(context: GovernanceContext, event: ActionDe
   });
   await audit(context, 'APPROVAL_RECORDED', { proposalId: proposal.proposalId, approver: event.actor, roles: event.actorRoles, bindingHash: proposal.bindingHash });
   const approvals = await loadApprovals(context.tx, context.tenantId, proposal.proposalId);
-  const verdict = approvalsSatisfied({ policy: context.policy, radius: proposal.blastRadius, approvals, currentHash: proposal.bindingHash, now: context.now });
+  const verdict = approvalsSatisfied({ policy: context.policy, radius: proposal.blastRadius, approvals, currentHash: proposal.bindingHash, now: context.now, proposer: proposal.proposedBy });
   if (verdict.satisfied) {
     const approved = await transition(context, proposal, { state: 'APPROVED', actor: event.actor, stateReason: `approved by ${verdict.counted.join(', ')}` });
     await execute(context, approved);

@@ -60,7 +60,15 @@ export async function handleProposal(context: GovernanceContext, event: ActionPr
     return { kind: 'recorded' };
   }
   const world = await loadWorld(context.tx, context.tenantId, [...event.targets, ...referencedObjects(tool.effects, parameters)]);
-  const simulation = simulate(tool, { parameters, targets: event.targets }, world);
+  let simulation: ReturnType<typeof simulate>;
+  try {
+    simulation = simulate(tool, { parameters, targets: event.targets }, world);
+  } catch (error) {
+    // A catalog entry the simulator cannot read (an effect kind it does not know) is L3's fault,
+    // not the proposer's: FAILED, with the reason, rather than a stuck batch.
+    await transition(context, proposal, { state: 'FAILED', actor: POLICY_ACTOR, stateReason: `simulation failed: ${(error as Error).message}` });
+    return { kind: 'recorded' };
+  }
   if (!simulation.ok) {
     await transition(context, proposal, { state: 'REJECTED', actor: POLICY_ACTOR, stateReason: `${simulation.code}: ${simulation.reason}` });
     return { kind: 'recorded' };

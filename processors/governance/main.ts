@@ -3,13 +3,20 @@
 // execution-request events through the outbox. A periodic sweep expires proposals.
 //   node processors/governance/main.ts      (configuration: processors/governance/config.ts)
 import { loadConfigOrExit, runProcessor } from '../../runtime/processor-host.ts';
-import { loadGovernanceConfig } from './config.ts';
+import { ConfigError, loadGovernanceConfig } from './config.ts';
 import { sweepExpiredProposals } from './expiry-sweep.ts';
 import { createGovernanceBatch } from './governance-batch.ts';
-import { loadPolicies, policyFor } from './policy.ts';
+import { loadPolicies, policyFor, type GovernancePolicy } from './policy.ts';
 
 const config = loadConfigOrExit('governance', () => loadGovernanceConfig());
-const policies = loadConfigOrExit('governance', () => (config.policyDir ? loadPolicies(config.policyDir) : new Map()));
+const policies = loadConfigOrExit('governance', () => {
+  if (!config.policyDir) return new Map<string, GovernancePolicy>();
+  try {
+    return loadPolicies(config.policyDir);
+  } catch (error) {
+    throw new ConfigError('GOVERNANCE_POLICY_DIR', `holds an invalid policy: ${(error as Error).message}`);
+  }
+});
 const policyOf = (tenantId: string) => policyFor(policies, tenantId);
 
 await runProcessor({
