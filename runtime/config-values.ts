@@ -54,17 +54,24 @@ export function choiceValue<T extends string>(env: Env, name: string, choices: r
   return raw as T;
 }
 
+/** The variable that overrides a topic: ontologyChanges -> L3_TOPIC_ONTOLOGY_CHANGES. */
+export function topicVariable(key: string): string {
+  return `L3_TOPIC_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+}
+
 /** Topic names with L3_TOPIC_<KEY> overrides (e.g. L3_TOPIC_ONTOLOGY_CHANGES=dev.l3.ontology.changes.v1). */
 export function topicNamesValue(env: Env): TopicNames {
   const overrides: Partial<Record<TopicKey, string>> = {};
   for (const key of topicKeys) {
-    const value = env[`L3_TOPIC_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`];
+    const value = env[topicVariable(key)];
     if (value) overrides[key] = value;
   }
   try {
     return resolveTopicNames(overrides);
   } catch (error) {
-    throw new ConfigError('L3_TOPIC_*', (error as Error).message);
+    // resolveTopicNames names the catalog key ("objects"); the operator set L3_TOPIC_OBJECTS.
+    const key = /"([A-Za-z]+)"/.exec((error as Error).message)?.[1];
+    throw new ConfigError(key ? topicVariable(key) : 'L3_TOPIC_*', (error as Error).message);
   }
 }
 

@@ -181,10 +181,18 @@ export class TransactionalConsumer {
     const batchSize = this.#options.batchSize ?? 1000;
     while (!this.#stopping && !this.#options.signal?.aborted) {
       const messages = await this.#consume(batchSize);
-      if (messages.length === 0) continue;
+      // Fetched after the shutdown began: leave them uncommitted for the next owner.
+      if (messages.length === 0 || this.#stopping || this.#options.signal?.aborted) continue;
       const records = this.#ownedRecords(messages);
       if (records.length === 0) continue;
-      await this.#processWithRetry(records);
+      try {
+        await this.#processWithRetry(records);
+      } catch (error) {
+        // An abort while waiting to retry is the shutdown, not a failure of the records:
+        // nothing was committed, so the next owner applies them.
+        if (this.#options.signal?.aborted) return;
+        throw error;
+      }
     }
   }
 
@@ -238,6 +246,7 @@ export class TransactionalConsumer {
         });
         return;
       } catch (error) {
+        if (this.#options.signal?.aborted) throw error;
         if (error instanceof FencedError) {
           this.#options.metrics.fencedCommits.inc({ topic: error.partitions[0]?.topic ?? '' });
           this.#options.logger.warn({ partitions: error.partitions.map(tpKey) }, 'commit fenced: partitions moved to another instance; their records are dropped');
@@ -292,10 +301,11 @@ export class TransactionalConsumer {
     const commits = this.#commitsFor(records);
     const client = await pool.connect();
     let outcome: BatchOutcome;
+    let storedDeadLetters: { topic: string; errorClass: string }[] = [];
     try {
       await client.query('BEGIN');
       outcome = forcedDeadLetter ? { deadLetters: [forcedDeadLetter] } : await this.#options.handler(client, records);
-      await storeDeadLetters(client, { group: groupId, processor: this.#options.processor, dlqTopicOf: this.#options.dlqTopicOf }, outcome.deadLetters);
+      storedDeadLetters = await storeDeadLetters(client, { group: groupId, processor: this.#options.processor, dlqTopicOf: this.#options.dlqTopicOf }, outcome.deadLetters);
       if (this.#mode === 'exactly-once') {
         const fenced = await commitOffsets(client, groupId, commits);
         if (fenced.length > 0) {
@@ -321,7 +331,8 @@ export class TransactionalConsumer {
     metrics.batchSize.observe({ topic }, records.length);
     metrics.batchDuration.observe({ topic }, Number(process.hrtime.bigint() - started) / 1e9);
     for (const record of records) metrics.recordsConsumed.inc({ topic: record.topic });
-    for (const dead of outcome.deadLetters) metrics.recordsDeadLettered.inc({ topic: dead.record.topic, reason: dead.errorClass });
+    // Counted as stored: a replayed batch finds its dead letters already parked.
+    for (const dead of storedDeadLetters) metrics.recordsDeadLettered.inc({ topic: dead.topic, reason: dead.errorClass });
   }
 
   /** Seeks the still-owned partitions of `records` back to their next unapplied offset. */

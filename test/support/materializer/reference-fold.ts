@@ -58,7 +58,7 @@ export interface FoldedChange {
 }
 
 /**
- * Why an event was dead-lettered. The first four are the ADR's; TYPE_IN_USE and INVALID_TYPEDEF
+ * Why an event was dead-lettered. The first four are the ADR's; TYPE_IN_USE and INVALID_DEFINITION
  * cover the definitions the database would refuse (deleting a type still referenced, changing
  * a link type's endpoints under its links, a definition without its body or with names the
  * schema's CHECKs reject).
@@ -69,7 +69,7 @@ export type DeadLetterReason =
   | 'INVALID_EMBEDDING'
   | 'INVALID_LINK'
   | 'TYPE_IN_USE'
-  | 'INVALID_TYPEDEF';
+  | 'INVALID_DEFINITION';
 
 export interface FoldedDeadLetter {
   eventId: string;
@@ -138,15 +138,15 @@ class Fold {
 
     let next: TypeDefState;
     if (kind === 'OBJECT_TYPE') {
-      if (change.objectType === null) return this.deadLetter(change.eventId, 'INVALID_TYPEDEF', 'objectType is null');
+      if (change.objectType === null) return this.deadLetter(change.eventId, 'INVALID_DEFINITION', 'objectType is null');
       const invalid = invalidNames(name, change.objectType.properties);
-      if (invalid !== undefined) return this.deadLetter(change.eventId, 'INVALID_TYPEDEF', invalid);
+      if (invalid !== undefined) return this.deadLetter(change.eventId, 'INVALID_DEFINITION', invalid);
       next = { version: change.version, deleted: false, propertyDefs: toDefinitions(change.objectType.properties), fromType: '', toType: '' };
     } else if (kind === 'LINK_TYPE') {
       const linkType = change.linkType;
-      if (linkType === null) return this.deadLetter(change.eventId, 'INVALID_TYPEDEF', 'linkType is null');
+      if (linkType === null) return this.deadLetter(change.eventId, 'INVALID_DEFINITION', 'linkType is null');
       const invalid = invalidNames(name, linkType.properties);
-      if (invalid !== undefined) return this.deadLetter(change.eventId, 'INVALID_TYPEDEF', invalid);
+      if (invalid !== undefined) return this.deadLetter(change.eventId, 'INVALID_DEFINITION', invalid);
       for (const endpoint of [linkType.fromType, linkType.toType]) {
         if (this.liveTypeDef(tenantId, 'OBJECT_TYPE', endpoint) === undefined) {
           return this.deadLetter(change.eventId, 'UNKNOWN_TYPE', `endpoint object type ${endpoint} is not defined`);
@@ -166,7 +166,7 @@ class Fold {
         toType: linkType.toType,
       };
     } else {
-      if (change.tool === null) return this.deadLetter(change.eventId, 'INVALID_TYPEDEF', 'tool is null');
+      if (change.tool === null) return this.deadLetter(change.eventId, 'INVALID_DEFINITION', 'tool is null');
       next = { version: change.version, deleted: false, propertyDefs: [], fromType: '', toType: '' };
     }
     this.typeDefs.set(key, next);
