@@ -50,6 +50,8 @@ export async function createGovernanceFixture(t: Test, options: { objects?: bool
   const tenantId = randomUUID();
   const admin = new pg.Pool({ connectionString: db.admin, max: 3 });
   const pool = new pg.Pool({ connectionString: db.processor, max: 8 });
+  // Another test may restart Postgres: a dropped idle connection must not crash this one.
+  for (const p of [admin, pool]) p.on('error', () => {});
   t.teardown(async () => {
     await pool.end();
     await admin.end();
