@@ -1,7 +1,10 @@
 // `l3 up`: the platform on the embedded stack, in the foreground (Ctrl-C stops the processors;
 // `l3 down` also stops the stack). Steps: services up; the platform database (roles, migrations);
-// every topic and schema; the materializer (with its outbox relay); the demo tenant's ontology and
-// sample data; then a live trickle of sensor readings so changes keep flowing.
+// every topic and schema; the materializer and the governance processor (each with its outbox
+// relay); the demo tenant's ontology and sample data; two governed actions proposed as an agent
+// (a LOW one that executes on its own, a HIGH one left for two approvers); then a live trickle of
+// sensor readings so changes keep flowing.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { KafkaJS } from '@confluentinc/kafka-javascript';
 import pg from 'pg';
@@ -11,9 +14,11 @@ import { registerContracts } from '../contracts/registry/register-contracts.ts';
 import { AvroSerde } from '../contracts/serde/index.ts';
 import { defaultTopicNames, subjectOf } from '../contracts/topics.ts';
 import { DEMO_TENANT_ID, demoEvents, sensorReading, type DemoEvent } from '../examples/demo/demo-data.ts';
+import { isTerminal } from '../processors/governance/action-states.ts';
 import { kafkaKey, linkEntityId, objectEntityId } from '../processors/materializer/entity-keys.ts';
 import { waitUntil } from '../stack/process-control.ts';
 import { isPortFree } from '../stack/ports.ts';
+import { encodeProposal, newProposal, readProposal, type ProposeInput, type ProposalView } from './actions-command.ts';
 import { CliError } from './cli-error.ts';
 import { loadCliConfig } from './config.ts';
 import { createTopics } from './create-topics.ts';
@@ -24,6 +29,7 @@ import { provisionDatabase } from './provision-database.ts';
 import { openStack } from './stack-command.ts';
 
 const MATERIALIZER_HEALTH_PORT = 59464;
+const GOVERNANCE_HEALTH_PORT = 59465;
 const say = (line: string) => console.error(`[up] ${line}`);
 
 export async function platformUp(_args: string[]): Promise<number> {
@@ -36,8 +42,8 @@ export async function platformUp(_args: string[]): Promise<number> {
   await registerContracts(endpoints.schemaRegistryUrl);
   say('database, topics and schemas ready');
 
-  if (!(await isPortFree('127.0.0.1', MATERIALIZER_HEALTH_PORT))) {
-    throw new CliError('PROCESSOR', `port ${MATERIALIZER_HEALTH_PORT} (materializer health) is taken: is another \`l3 up\` running?`);
+  for (const [port, what] of [[MATERIALIZER_HEALTH_PORT, 'materializer'], [GOVERNANCE_HEALTH_PORT, 'governance']] as const) {
+    if (!(await isPortFree('127.0.0.1', port))) throw new CliError('PROCESSOR', `port ${port} (${what} health) is taken: is another \`l3 up\` running?`);
   }
   const processorEnv = { DATABASE_URL: urls.processor, KAFKA_BROKERS: endpoints.kafkaBrokers, SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl, LOG_LEVEL: 'info' };
   const processors: RunningProcessor[] = [];
@@ -55,6 +61,18 @@ export async function platformUp(_args: string[]): Promise<number> {
       }),
     );
     say(`materializer ready (log ${processors[0]!.logFile})`);
+    // The demo tenant's policy (examples/policies) when the folder is there; otherwise the default policy for all.
+    const policyDir = join(stack.config.projectRoot, 'examples/policies');
+    processors.push(
+      await startProcessor({
+        name: 'governance',
+        projectRoot: stack.config.projectRoot,
+        logsDir: stack.config.logsDir,
+        healthPort: GOVERNANCE_HEALTH_PORT,
+        env: { ...processorEnv, GOVERNANCE_HEALTH_PORT: String(GOVERNANCE_HEALTH_PORT), ...(existsSync(policyDir) ? { GOVERNANCE_POLICY_DIR: policyDir } : {}) },
+      }),
+    );
+    say(`governance ready (log ${processors[1]!.logFile})`);
 
     await ontologyCommand(['publish', join(stack.config.projectRoot, 'examples/ontology/demo.yaml'), '--actor', 'l3-up-demo']);
     const admin = new pg.Client({ connectionString: urls.admin });
@@ -70,8 +88,15 @@ export async function platformUp(_args: string[]): Promise<number> {
       await producer.connect();
       await sendDemoEvents(producer, serde, events);
       const objects = events.filter((e) => e.topic === 'objects').length;
-      await waitUntil('the demo data to be materialized', async () => (await count('objects')) >= objects, { timeoutMs: 180_000 });
+      const links = events.length - objects;
+      // Links too: decommission_pump's simulation deletes the pump's installedAt link. Counted with
+      // tombstones, as an earlier run's governed actions may have deleted some.
+      const linkRows = async () => Number((await admin.query<{ n: string }>('SELECT count(*) AS n FROM links WHERE tenant_id = $1', [DEMO_TENANT_ID])).rows[0]!.n);
+      // Rows, not live objects: a governed action of an earlier run may have deleted one.
+      const objectRows = async () => Number((await admin.query<{ n: string }>('SELECT count(*) AS n FROM objects WHERE tenant_id = $1', [DEMO_TENANT_ID])).rows[0]!.n);
+      await waitUntil('the demo data to be materialized', async () => (await objectRows()) >= objects && (await linkRows()) >= links, { timeoutMs: 180_000 });
       say(`demo tenant ${DEMO_TENANT_ID}: ${await count('objects')} objects, ${await count('links')} links`);
+      const demoActions = await proposeDemoActions(producer, serde, urls.gateway);
 
       console.log(
         [
@@ -79,10 +104,13 @@ export async function platformUp(_args: string[]): Promise<number> {
           `AIX L3 is up (${((Date.now() - started) / 1000).toFixed(1)} s).`,
           '',
           `  materializer     ${processors[0]!.healthUrl}/readyz  /metrics   log: ${processors[0]!.logFile}`,
+          `  governance       ${processors[1]!.healthUrl}/readyz  /metrics   log: ${processors[1]!.logFile}`,
           `  DATABASE_URL     ${urls.processor}`,
           `  read as gateway  psql "${urls.gateway}" -c "SET app.tenant_id = '${DEMO_TENANT_ID}'" -c "SELECT external_id, properties FROM objects LIMIT 5"`,
           `  KAFKA_BROKERS    ${endpoints.kafkaBrokers}`,
           `  REGISTRY         ${endpoints.schemaRegistryUrl}`,
+          '',
+          ...demoActions,
           '',
           'Streaming a sensor reading every 2 s into the demo tenant. Ctrl-C stops the processors; bin/l3 down stops everything.',
         ].join('\n'),
@@ -105,10 +133,12 @@ export async function platformUp(_args: string[]): Promise<number> {
         };
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
-        processors[0]!.child.once('exit', (code) => {
-          if (!stopping) say(`the materializer exited (${code}); see ${processors[0]!.logFile}`);
-          resolve();
-        });
+        for (const processor of processors) {
+          processor.child.once('exit', (code) => {
+            if (!stopping) say(`the ${processor.name} exited (${code}); see ${processor.logFile}`);
+            resolve();
+          });
+        }
       });
       clearInterval(trickle);
       say('stopping the processors (the stack keeps running: bin/l3 down stops it)');
@@ -141,4 +171,78 @@ async function sendDemoEvents(producer: KafkaJS.Producer, serde: AvroSerde, even
       { topic: defaultTopicNames.links, messages: links },
     ],
   });
+}
+
+// The demo's governed actions: fixed idempotency keys, so a second `l3 up` proposes nothing new
+// and shows the proposals of the first (proposal ids derive from the keys).
+const DEMO_AGENT = 'agent:maintenance-planner';
+const DEMO_LOW: ProposeInput = {
+  tenantId: DEMO_TENANT_ID,
+  actionType: 'set_pump_status',
+  actionTypeVersion: null,
+  targets: [{ objectType: 'Pump', objectId: 'pump-1-1-2' }],
+  parameters: { status: 'maintenance' },
+  proposedBy: DEMO_AGENT,
+  rationale: 'Vibration on the drive end above the alarm threshold for 30 minutes; take the pump out of duty for inspection.',
+  idempotencyKey: 'l3-up-demo:set_pump_status:pump-1-1-2',
+};
+// A different pump from DEMO_LOW's: executing that one must not move a version this one's simulation saw.
+const DEMO_HIGH: ProposeInput = {
+  tenantId: DEMO_TENANT_ID,
+  actionType: 'decommission_pump',
+  actionTypeVersion: null,
+  targets: [
+    { objectType: 'Pump', objectId: 'pump-1-1-1' },
+    { objectType: 'Site', objectId: 'site-1-1' },
+  ],
+  parameters: { reason: 'Impeller cracked and housing corroded; replacement costs more than a new pump.' },
+  proposedBy: DEMO_AGENT,
+  rationale: 'The inspection of work order wo-1 found the pump beyond economic repair; a new duty pump is on order.',
+  idempotencyKey: 'l3-up-demo:decommission_pump:pump-1-1-1',
+};
+
+/** Proposes the demo's two actions, waits until the processor has settled each, and returns the lines to print. */
+async function proposeDemoActions(producer: KafkaJS.Producer, serde: AvroSerde, gatewayUrl: string): Promise<string[]> {
+  const low = newProposal(DEMO_LOW);
+  const high = newProposal(DEMO_HIGH);
+  await producer.send({ topic: defaultTopicNames.proposals, messages: [await encodeProposal(serde, low), await encodeProposal(serde, high)] });
+  // Read as the gateway reads: its role, one tenant (row-level security).
+  const gateway = new pg.Client({ connectionString: gatewayUrl, application_name: 'l3-up-demo' });
+  await gateway.connect();
+  const settled = new Map<string, ProposalView>();
+  try {
+    for (const proposal of [low, high]) {
+      await waitUntil(`proposal ${proposal.proposalId} (${proposal.actionType}) to be decided by the governance processor`, async () => {
+        const view = await readProposal(gateway, DEMO_TENANT_ID, proposal.proposalId);
+        if (view && (view.state === 'PENDING_APPROVAL' || isTerminal(view.state))) settled.set(proposal.proposalId, view);
+        return settled.has(proposal.proposalId);
+      }, { timeoutMs: 60_000, intervalMs: 200 });
+    }
+  } finally {
+    await gateway.end();
+  }
+  const lowView = settled.get(low.proposalId)!;
+  const highView = settled.get(high.proposalId)!;
+  say(`demo proposals: ${low.actionType} ${lowView.state}, ${high.actionType} ${highView.state}`);
+  const tenant = `--tenant ${DEMO_TENANT_ID}`;
+  const lines = [
+    `Governed actions, proposed by ${DEMO_AGENT} in the demo tenant (bin/l3 actions --help):`,
+    `  LOW   set_pump_status Pump/pump-1-1-2 -> maintenance: ${lowView.state}${lowView.stateReason ? ` (${lowView.stateReason})` : ''}`,
+    `        bin/l3 actions show ${low.proposalId} ${tenant}`,
+    `  ${(highView.blastRadius ?? '?').padEnd(5)} decommission_pump Pump/pump-1-1-1 at Site/site-1-1: ${highView.state}${highView.stateReason ? ` (${highView.stateReason})` : ''}`,
+    `        proposal      ${high.proposalId}`,
+    `        blast radius  ${highView.blastRadius ?? '(not simulated)'}`,
+    `        binding hash  ${highView.bindingHash ?? '(not simulated)'}`,
+  ];
+  if (highView.state === 'PENDING_APPROVAL') {
+    lines.push(
+      '  Two different approvers execute it:',
+      `    bin/l3 actions approve ${high.proposalId} ${tenant} --as alice@demo-utilities.example --roles approver --hash ${highView.bindingHash}`,
+      `    bin/l3 actions approve ${high.proposalId} ${tenant} --as bob@demo-utilities.example --roles approver --hash ${highView.bindingHash}`,
+    );
+  } else {
+    lines.push(`  (decided after an earlier \`l3 up\`: the demo proposes it once per platform database)`);
+  }
+  lines.push(`  ${highView.state === 'PENDING_APPROVAL' ? 'Then' : 'Its record'}: bin/l3 actions show ${high.proposalId} ${tenant}`);
+  return lines;
 }
