@@ -58,6 +58,9 @@ export async function runProcessor(definition: ProcessorDefinition): Promise<voi
   // An idle connection dropped by a Postgres restart must not crash the process; the next query
   // gets a fresh one and the batch loop retries.
   pool.on('error', (error) => logger.warn({ err: error }, 'idle Postgres connection lost'));
+  // A connection lost while checked out also emits 'error' on its client; unhandled, that would
+  // end the process. The query in flight fails too, and its batch is retried with backoff.
+  pool.on('connect', (client) => client.on('error', (error) => logger.warn({ err: error }, 'Postgres connection lost')));
   shutdown.register('postgres pool', () => pool.end());
 
   const serde = AvroSerde.connect(config.schemaRegistryUrl);

@@ -50,7 +50,8 @@ export class AvroSerde {
     try {
       id = await this.writerSchemaId(subject, schema);
     } catch (cause) {
-      throw new SerdeError('SCHEMA_NOT_REGISTERED', `schema ${schema.name} is not registered under subject ${subject}`, { cause, retryable: isTransient(cause) });
+      if (isNotFound(cause)) throw new SerdeError('SCHEMA_NOT_REGISTERED', `schema ${schema.name} is not registered under subject ${subject}`, { cause, retryable: false });
+      throw new SerdeError('REGISTRY_UNAVAILABLE', `schema registry unreachable while looking up ${schema.name} under ${subject}: ${(cause as Error).message}`, { cause, retryable: true });
     }
     try {
       return await this.#registry.encode(id, value);
@@ -75,8 +76,10 @@ export class AvroSerde {
     try {
       writerType = (await this.#registry.getSchema(schemaId)) as unknown as avro.Type;
     } catch (cause) {
-      if (isTransient(cause)) throw new SerdeError('REGISTRY_UNAVAILABLE', `schema registry unreachable while fetching schema ${schemaId}`, { cause, retryable: true });
-      throw new SerdeError('UNKNOWN_SCHEMA', `schema id ${schemaId} is not known to the registry`, { cause, retryable: false });
+      // Only the registry's own "not found" makes an id unknown; anything else (refused
+      // connection, timeout, 5xx) may pass, so the record must wait rather than be parked.
+      if (isNotFound(cause)) throw new SerdeError('UNKNOWN_SCHEMA', `schema id ${schemaId} is not known to the registry`, { cause, retryable: false });
+      throw new SerdeError('REGISTRY_UNAVAILABLE', `schema registry unreachable while fetching schema ${schemaId}: ${(cause as Error).message}`, { cause, retryable: true });
     }
     try {
       const body = buffer.subarray(HEADER_LENGTH);
@@ -105,10 +108,8 @@ export class AvroSerde {
   }
 }
 
-/** Network failures and 5xx answers are worth retrying; a 404 for an id is not. */
-function isTransient(error: unknown): boolean {
+/** The registry answered that the schema does not exist (HTTP 404, Confluent code 40403). */
+function isNotFound(error: unknown): boolean {
   const status = (error as { status?: number } | undefined)?.status;
-  if (typeof status === 'number') return status >= 500 || status === 429;
-  const text = String((error as Error | undefined)?.message ?? error);
-  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EAI_AGAIN|socket hang up|fetch failed|network/i.test(text);
+  return status === 404 || /\b40403\b|not found/i.test(String((error as Error | undefined)?.message ?? ''));
 }

@@ -35,8 +35,14 @@ export function createMaterializeBatch(deps: MaterializerDeps): BatchHandler {
       list.push(event);
       byTenant.set(event.value.tenantId, list);
     }
-    for (const [tenantId, tenantEvents] of byTenant) {
-      await materializeTenant(tx, deps, tenantId, tenantEvents, deadLetters);
+    // One writer per tenant at a time: two instances (objects and links of one tenant live on
+    // different partitions) could otherwise each miss the other's uncommitted rows, a link
+    // parking as pending while its endpoint's promotion step does not see it (ADR 0004). Taken in
+    // sorted order so two batches never wait on each other crosswise.
+    const tenants = [...byTenant.keys()].sort();
+    for (const tenantId of tenants) await tx.query("SELECT pg_advisory_xact_lock(hashtextextended('l3.materialize:' || $1, 0))", [tenantId]);
+    for (const tenantId of tenants) {
+      await materializeTenant(tx, deps, tenantId, byTenant.get(tenantId)!, deadLetters);
     }
     return { deadLetters };
   };

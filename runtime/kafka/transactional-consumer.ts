@@ -19,6 +19,9 @@ import { storeDeadLetters } from './dead-letter-store.ts';
 import { claimPartitions, commitOffsets, tpKey, type PartitionClaim, type TopicPartition } from './offset-store.ts';
 
 const ERR_ASSIGN_PARTITIONS = -175;
+
+/** Worth retrying: Postgres down or busy, or a dependency that says so (the registry). */
+const isTransient = (error: unknown): boolean => isTransientPostgresError(error) || (error as { retryable?: unknown } | null)?.retryable === true;
 const ERR_REVOKE_PARTITIONS = -174;
 
 export interface BatchOutcome {
@@ -235,7 +238,7 @@ export class TransactionalConsumer {
     while (pending.length > 0) {
       try {
         await retryWithBackoff(() => this.#applyBatch(pending), {
-          isRetryable: isTransientPostgresError,
+          isRetryable: isTransient,
           initialMs: 200,
           maxMs: 10_000,
           ...(this.#options.signal ? { signal: this.#options.signal } : {}),
@@ -281,7 +284,7 @@ export class TransactionalConsumer {
     const middle = Math.ceil(records.length / 2);
     for (const half of [records.slice(0, middle), records.slice(middle)]) {
       try {
-        await retryWithBackoff(() => this.#applyBatch(half), { isRetryable: isTransientPostgresError, initialMs: 200, maxMs: 10_000 });
+        await retryWithBackoff(() => this.#applyBatch(half), { isRetryable: isTransient, initialMs: 200, maxMs: 10_000 });
       } catch (halfError) {
         if (halfError instanceof FencedError) throw halfError;
         await this.#bisect(half, halfError as Error);
@@ -291,12 +294,16 @@ export class TransactionalConsumer {
 
   async #processWithRetryOrDeadLetter(record: ConsumedRecord, error: Error): Promise<void> {
     const deadLetter: DeadLetter = { record, errorClass: (error as { code?: string }).code ?? error.name ?? 'Error', errorMessage: error.message };
-    await retryWithBackoff(() => this.#applyBatch([record], deadLetter), { isRetryable: isTransientPostgresError, initialMs: 200, maxMs: 10_000 });
+    await retryWithBackoff(() => this.#applyBatch([record], deadLetter), { isRetryable: isTransient, initialMs: 200, maxMs: 10_000 });
   }
 
   /** One transaction: handler effects, dead letters, offsets. `forcedDeadLetter` skips the handler. */
-  async #applyBatch(records: readonly ConsumedRecord[], forcedDeadLetter?: DeadLetter): Promise<void> {
+  async #applyBatch(all: readonly ConsumedRecord[], forcedDeadLetter?: DeadLetter): Promise<void> {
     const { pool, metrics, groupId } = this.#options;
+    // A retry may come after the partition was lost and claimed back: what another owner applied
+    // meanwhile must not be applied again, nor its stored offset moved backwards.
+    const records = this.#mode === 'exactly-once' ? all.filter((r) => r.offset >= (this.#owned.get(tpKey(r))?.nextOffset ?? Number.POSITIVE_INFINITY)) : all;
+    if (records.length === 0) return;
     const started = process.hrtime.bigint();
     const commits = this.#commitsFor(records);
     const client = await pool.connect();
