@@ -1,0 +1,749 @@
+// Governance throughput (STYLE point 10: a benchmark prints its figures next to a baseline
+// measured in the same run; it is not a test and has no time limit). It prints proposals/s
+// through the whole lifecycle of ARCHITECTURE §6, Kafka in to EXECUTED in Postgres, for
+//   LOW:  set_pump_status, approved by policy and executed in the proposal's own step, and
+//   HIGH: decommission_pump, executed after two approvals sent by an approver loop,
+// next to the baseline: the materializer's raw event rate on object upserts, measured in the same
+// run, on the same stack, with the same ontology (examples/ontology/demo.yaml).
+//   node loadtest/governance-benchmark.ts [--proposals N] [--events E] [--rounds R]   (or bin/l3 bench governance)
+// What the figures mean: loadtest/README.md, "Governance throughput".
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { KafkaJS } from '@confluentinc/kafka-javascript';
+import pg from 'pg';
+import { encodeDecision, encodeProposal, newDecision, newProposal, type EncodedCommand } from '../cli/actions-command.ts';
+import { loadCliConfig } from '../cli/config.ts';
+import { provisionDatabase, type DatabaseUrls } from '../cli/provision-database.ts';
+import { ObjectChangeSchema, type ObjectChange } from '../contracts/generated/object-change.ts';
+import { registerContracts } from '../contracts/registry/register-contracts.ts';
+import { AvroSerde } from '../contracts/serde/index.ts';
+import { resolveTopicNames, subjectOf, topicCatalog, type TopicNames } from '../contracts/topics.ts';
+import { parseOntology, toTypeDefChanges, validateOntology, type OntologyFile } from '../ontology/index.ts';
+import { kafkaKey, objectEntityId } from '../processors/materializer/entity-keys.ts';
+import { applyTypeDef } from '../processors/materializer/sql/type-definitions.ts';
+import { BenchmarkArgsError, type BenchmarkEndpoints } from './materializer-benchmark.ts';
+
+export { BenchmarkArgsError };
+
+const ROOT = join(import.meta.dirname, '..');
+const TENANT_ID = '00000000-0000-4000-8000-0000000b0b0b';
+const PROPOSER = 'agent:bench';
+const APPROVERS = ['approver:alice', 'approver:bob'] as const;
+// Share of the baseline's events that create an object; the rest update one created before.
+const NEW_OBJECT_SHARE = 0.5;
+const SEED = 20_260_101;
+// Completion is polled: the end of a run is known to within this.
+const POLL_MS = 20;
+const RUN_TIMEOUT_MS = 15 * 60_000;
+
+// Fixed names for what nobody reads back (outbox output, the empty results topic) and for the
+// value subjects the commands are encoded under; each measurement consumes fresh topics of its
+// own (bench.governance.<run>.*). Encoded values carry the schema id, so bytes encoded under a
+// fixed subject can be produced to any topic.
+const BENCH_TOPICS: TopicNames = resolveTopicNames({
+  typedefs: 'bench.governance.typedefs',
+  objects: 'bench.governance.objects',
+  links: 'bench.governance.links',
+  proposals: 'bench.governance.proposals',
+  decisions: 'bench.governance.decisions',
+  actionResults: 'bench.governance.action-results',
+  ontologyChanges: 'bench.governance.changes',
+  actionLifecycle: 'bench.governance.lifecycle',
+  executionRequests: 'bench.governance.execution-requests',
+  auditEvents: 'bench.governance.audit',
+});
+
+export interface GovernanceBenchmarkArgs {
+  /** Proposals per lifecycle measurement (LOW and HIGH each). */
+  readonly proposals: number;
+  /** Object upserts of the baseline measurement. */
+  readonly events: number;
+  readonly rounds: number;
+}
+
+export interface GovernanceBenchmarkOptions {
+  readonly proposals: number;
+  readonly events?: number;
+  readonly rounds?: number;
+  readonly endpoints: BenchmarkEndpoints;
+  /** Progress lines (stderr by default); the results table goes to stdout. */
+  readonly progress?: (line: string) => void;
+}
+
+export type GovernanceMeasurementKind = 'baseline' | 'low' | 'high';
+
+export interface GovernanceMeasurement {
+  readonly kind: GovernanceMeasurementKind;
+  readonly round: number;
+  /** Events (baseline) or proposals (low, high) completed. */
+  readonly items: number;
+  readonly seconds: number;
+  readonly perSecond: number;
+  readonly detail: string;
+  readonly loadAverage: number;
+}
+
+export interface GovernanceBenchmarkReport {
+  readonly measurements: readonly GovernanceMeasurement[];
+  readonly medians: Readonly<Record<GovernanceMeasurementKind, number>>;
+  /** Proposals/s over the baseline's events/s. */
+  readonly lowVsBaseline: number;
+  readonly highVsBaseline: number;
+}
+
+export const GOVERNANCE_BENCHMARK_USAGE = 'governance [--proposals N] [--events E] [--rounds R]';
+
+export function parseGovernanceBenchmarkArgs(args: readonly string[]): GovernanceBenchmarkArgs {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...args],
+      options: { proposals: { type: 'string', default: '1000' }, events: { type: 'string', default: '20000' }, rounds: { type: 'string', default: '1' } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new BenchmarkArgsError(`${(error as Error).message}; usage: ${GOVERNANCE_BENCHMARK_USAGE}`);
+  }
+  const integer = (name: string, raw: string, min: number, max: number): number => {
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) throw new BenchmarkArgsError(`--${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+    return value;
+  };
+  return { proposals: integer('proposals', values.proposals, 10, 1_000_000), events: integer('events', values.events, 100, 5_000_000), rounds: integer('rounds', values.rounds, 1, 50) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The run.
+
+interface Context {
+  readonly endpoints: BenchmarkEndpoints;
+  readonly proposals: number;
+  readonly kafka: KafkaJS.Kafka;
+  readonly serde: AvroSerde;
+  readonly ontology: OntologyFile;
+  /** The baseline's events, encoded once. */
+  readonly baseline: { readonly messages: readonly KafkaJS.Message[]; readonly objects: number };
+  readonly progress: (line: string) => void;
+  readonly logDir: string;
+}
+
+export async function runGovernanceBenchmark(options: GovernanceBenchmarkOptions): Promise<GovernanceBenchmarkReport> {
+  const progress = options.progress ?? ((line: string) => console.error(`[bench] ${line}`));
+  const events = options.events ?? 20_000;
+  const rounds = options.rounds ?? 1;
+  const { endpoints } = options;
+  const prepared = Date.now();
+  const kafka = new KafkaJS.Kafka({ kafkaJS: { brokers: [...endpoints.kafkaBrokers], clientId: 'l3-bench-governance', logLevel: KafkaJS.logLevel.ERROR } });
+  await registerContracts(endpoints.schemaRegistryUrl, BENCH_TOPICS);
+  // The processors' fixed topics (outbox output; the results topic the governance processor also consumes).
+  await ensureTopics(kafka, [
+    { topic: BENCH_TOPICS.typedefs, numPartitions: 1 },
+    { topic: BENCH_TOPICS.links, numPartitions: topicCatalog.links.partitions },
+    { topic: BENCH_TOPICS.actionResults, numPartitions: topicCatalog.actionResults.partitions },
+    { topic: BENCH_TOPICS.ontologyChanges, numPartitions: topicCatalog.ontologyChanges.partitions },
+    { topic: BENCH_TOPICS.actionLifecycle, numPartitions: topicCatalog.actionLifecycle.partitions },
+    { topic: BENCH_TOPICS.executionRequests, numPartitions: topicCatalog.executionRequests.partitions },
+    { topic: BENCH_TOPICS.auditEvents, numPartitions: topicCatalog.auditEvents.partitions },
+  ]);
+  const serde = AvroSerde.connect(endpoints.schemaRegistryUrl);
+  const baselineEvents = generateBaselineEvents(events);
+  const messages: KafkaJS.Message[] = [];
+  for (const event of baselineEvents.events) {
+    messages.push({ key: kafkaKey(event.tenantId, objectEntityId(event.objectType, event.objectId)), value: await serde.encode(subjectOf(BENCH_TOPICS.objects), ObjectChangeSchema, event) });
+  }
+  const logDir = mkdtempSync(join(tmpdir(), 'l3-bench-governance-'));
+  const context: Context = { endpoints, proposals: options.proposals, kafka, serde, ontology: benchOntology(), baseline: { messages, objects: baselineEvents.objects }, progress, logDir };
+  progress(`${events} baseline events (${baselineEvents.objects} objects) generated and encoded in ${((Date.now() - prepared) / 1000).toFixed(1)} s`);
+
+  const environment = await describeEnvironment(endpoints);
+  const measurements: GovernanceMeasurement[] = [];
+  const kinds: readonly GovernanceMeasurementKind[] = ['baseline', 'low', 'high'];
+  let failed = false;
+  try {
+    for (let round = 1; round <= rounds; round++) {
+      // Rotated each round, so no measurement always runs first (cold caches) or last.
+      const order = kinds.map((_, i) => kinds[(i + round - 1) % kinds.length]!);
+      for (const kind of order) {
+        const measurement = kind === 'baseline' ? await measureBaseline(context, round) : await measureLifecycle(context, kind, round);
+        measurements.push(measurement);
+        progress(`round ${round}/${rounds} ${LABELS[kind].short}: ${fmt(measurement.perSecond)} ${LABELS[kind].unit}/s (${measurement.items} in ${measurement.seconds.toFixed(2)} s; ${measurement.detail})`);
+      }
+    }
+  } catch (error) {
+    failed = true;
+    throw error;
+  } finally {
+    // Logs are kept when a run failed, for the post-mortem.
+    if (!failed) rmSync(logDir, { recursive: true, force: true });
+    else progress(`processor logs kept in ${logDir}`);
+  }
+  const report = summarize(measurements);
+  console.log(renderReport({ proposals: options.proposals, events, rounds, objects: baselineEvents.objects }, environment, report));
+  return report;
+}
+
+/** The demo ontology (object types, link types and the tool catalog) for the bench tenant. */
+function benchOntology(): OntologyFile {
+  const text = readFileSync(join(ROOT, 'examples/ontology/demo.yaml'), 'utf8').replace(/^(\s*id:\s*)[0-9a-f-]{36}/m, `$1${TENANT_ID}`);
+  const parsed = parseOntology(text);
+  const problems = [...parsed.errors, ...(parsed.value === undefined ? [] : validateOntology(parsed.value))];
+  if (problems.length > 0 || parsed.value === undefined) throw new Error(`examples/ontology/demo.yaml is invalid: ${JSON.stringify(problems)}`);
+  return parsed.value as OntologyFile;
+}
+
+/** Baseline input: Pump UPSERTs of the demo ontology, half new objects, half updates (higher sourceVersion each time). */
+function generateBaselineEvents(count: number): { events: ObjectChange[]; objects: number } {
+  const random = mulberry32(SEED);
+  const sourceVersions: number[] = [];
+  const events: ObjectChange[] = [];
+  for (let i = 0; i < count; i++) {
+    let index: number;
+    if (sourceVersions.length === 0 || random() < NEW_OBJECT_SHARE) {
+      index = sourceVersions.length;
+      sourceVersions.push(0);
+    } else {
+      index = Math.floor(random() * sourceVersions.length);
+    }
+    sourceVersions[index]! += 10;
+    events.push({
+      tenantId: TENANT_ID,
+      eventId: uuidFrom(random),
+      op: 'UPSERT',
+      objectType: 'Pump',
+      objectId: pumpId(index),
+      properties: JSON.stringify({
+        serialNumber: `SN-${Math.floor(random() * 1e6)}`,
+        model: ['Grundfos CR 45', 'KSB Etanorm 80', 'Xylem e-SV 33'][Math.floor(random() * 3)],
+        status: random() < 0.85 ? 'running' : 'stopped',
+        ratedFlowLps: Math.round(20 + random() * 80),
+        ratedPressureBar: Math.round((4 + random() * 12) * 10) / 10,
+        installedOn: '2021-03-10',
+        lastServicedAt: new Date(Date.UTC(2026, 0, 1) + Math.floor(random() * 200) * 86_400_000).toISOString(),
+        tags: ['duty', random() < 0.5 ? 'potable' : 'waste'],
+      }),
+      embedding: null,
+      sourceVersion: sourceVersions[index]!,
+      occurredAt: Date.UTC(2026, 0, 1) + i,
+    });
+  }
+  return { events, objects: sourceVersions.length };
+}
+
+const pumpId = (i: number) => `pump-${String(i).padStart(7, '0')}`;
+const siteId = (i: number) => `site-${String(i).padStart(7, '0')}`;
+
+/** The baseline: the materializer (exactly-once, relay on) applying the upserts from a fresh topic. */
+async function measureBaseline(context: Context, round: number): Promise<GovernanceMeasurement> {
+  const run = newRun();
+  const topic = `bench.governance.${run}.objects`;
+  const groupId = `bench-governance-${run}-materializer`;
+  const db = await createBenchDatabase(context, { pumps: 0 });
+  let child: ProcessorChild | undefined;
+  try {
+    await ensureTopics(context.kafka, [{ topic, numPartitions: topicCatalog.objects.partitions }]);
+    await produce(context.kafka, topic, context.baseline.messages);
+    const highs = await highWatermarks(context.kafka, topic);
+    await checkpoint(context);
+    child = startProcessorChild(context, 'materializer', `baseline-round${round}`, {
+      DATABASE_URL: db.urls.processor,
+      MATERIALIZER_GROUP_ID: groupId,
+      MATERIALIZER_INSTANCE_ID: `bench-${run}`,
+      MATERIALIZER_HEALTH_PORT: '0',
+      MATERIALIZER_COMMIT_MODE: 'exactly-once',
+      MATERIALIZER_RELAY: 'on',
+      ...topicEnv({ ...BENCH_TOPICS, objects: topic }),
+    });
+    const finishedAt = await withClient(db.urls.admin, (admin) =>
+      pollUntil(child!, async () => {
+        const { rows } = await admin.query<{ partition: number; next_offset: string }>('SELECT partition, next_offset FROM consumer_offsets WHERE consumer_group = $1 AND topic = $2', [groupId, topic]);
+        const stored = new Map(rows.map((row) => [row.partition, Number(row.next_offset)]));
+        return [...highs].every(([partition, high]) => (stored.get(partition) ?? 0) >= high);
+      }),
+    );
+    const metrics = await scrapeMetrics(child);
+    const { rows } = await withClient(db.urls.admin, (admin) =>
+      admin.query<{ started: string; objects: string; versions: string | null; dead: string; backlog: string }>(
+        `SELECT extract(epoch FROM min(created_at)) * 1000 AS started, count(*) AS objects, sum(version) AS versions,
+           (SELECT count(*) FROM dead_letters) AS dead, (SELECT count(*) FROM outbox WHERE published_at IS NULL) AS backlog FROM objects`,
+      ),
+    );
+    const result = rows[0]!;
+    const events = context.baseline.messages.length;
+    if (Number(result.objects) !== context.baseline.objects || Number(result.versions) !== events || Number(result.dead) !== 0) {
+      throw new Error(`incomplete baseline: ${result.objects} objects (expected ${context.baseline.objects}), ${result.versions} changes applied (expected ${events}), ${result.dead} dead letters`);
+    }
+    const seconds = (finishedAt - Number(result.started)) / 1000;
+    return { kind: 'baseline', round, items: events, seconds, perSecond: events / seconds, detail: describeRun(metrics, seconds, Number(result.backlog)), loadAverage: loadavg()[0]! };
+  } finally {
+    if (child) await child.stop();
+    await dropDatabase(context, db.name);
+    await deleteKafkaLeftovers(context, [topic], [groupId]);
+  }
+}
+
+/**
+ * LOW or HIGH: N proposals produced to a fresh topic before the governance processor starts;
+ * for HIGH an approver loop sends two approvals for each proposal that reaches PENDING_APPROVAL.
+ * Timed from the first proposal's transaction to the poll that sees all N EXECUTED.
+ */
+async function measureLifecycle(context: Context, kind: 'low' | 'high', round: number): Promise<GovernanceMeasurement> {
+  const n = context.proposals;
+  const run = newRun();
+  const topics = { ...BENCH_TOPICS, proposals: `bench.governance.${run}.proposals`, decisions: `bench.governance.${run}.decisions` };
+  const groupId = `bench-governance-${run}-governance`;
+  const db = await createBenchDatabase(context, { pumps: n, sites: kind === 'high' });
+  let child: ProcessorChild | undefined;
+  let approver: Approver | undefined;
+  try {
+    await ensureTopics(context.kafka, [
+      { topic: topics.proposals, numPartitions: topicCatalog.proposals.partitions },
+      { topic: topics.decisions, numPartitions: topicCatalog.decisions.partitions },
+    ]);
+    const proposals: EncodedCommand[] = [];
+    for (let i = 0; i < n; i++) {
+      const event =
+        kind === 'low'
+          ? newProposal({ tenantId: TENANT_ID, actionType: 'set_pump_status', actionTypeVersion: null, targets: [{ objectType: 'Pump', objectId: pumpId(i) }], parameters: { status: 'maintenance' }, proposedBy: PROPOSER, rationale: 'bench' })
+          : newProposal({
+              tenantId: TENANT_ID,
+              actionType: 'decommission_pump',
+              actionTypeVersion: null,
+              targets: [
+                { objectType: 'Pump', objectId: pumpId(i) },
+                { objectType: 'Site', objectId: siteId(i) },
+              ],
+              parameters: { reason: `bench: ${pumpId(i)} is beyond repair` },
+              proposedBy: PROPOSER,
+              rationale: 'bench',
+            });
+      proposals.push(await encodeProposal(context.serde, event, BENCH_TOPICS.proposals));
+    }
+    await produce(context.kafka, topics.proposals, proposals);
+    await checkpoint(context);
+    child = startProcessorChild(context, 'governance', `${kind}-round${round}`, {
+      DATABASE_URL: db.urls.processor,
+      GOVERNANCE_GROUP_ID: groupId,
+      GOVERNANCE_INSTANCE_ID: `bench-${run}`,
+      GOVERNANCE_HEALTH_PORT: '0',
+      GOVERNANCE_RELAY: 'on',
+      ...topicEnv(topics),
+    });
+    if (kind === 'high') approver = startApprover(context, db.urls.gateway, topics.decisions);
+    const finishedAt = await withClient(db.urls.admin, (admin) =>
+      pollUntil(child!, async () => {
+        approver?.check();
+        const { rows } = await admin.query<{ state: string; n: string; reason: string | null }>('SELECT state, count(*) AS n, min(state_reason) AS reason FROM action_proposals GROUP BY state');
+        const bad = rows.find((row) => !['PROPOSED', 'SIMULATED', 'PENDING_APPROVAL', 'APPROVED', 'EXECUTING', 'EXECUTED'].includes(row.state));
+        if (bad) throw new Error(`${bad.n} proposal(s) ended ${bad.state} (e.g. "${bad.reason}"); log: ${child!.logFile}`);
+        return Number(rows.find((row) => row.state === 'EXECUTED')?.n ?? 0) === n;
+      }),
+    );
+    const sent = approver ? await approver.stop() : 0;
+    approver = undefined;
+    const metrics = await scrapeMetrics(child);
+    const { rows } = await withClient(db.urls.admin, (admin) =>
+      admin.query<{ started: string; approvals: string; done: string; audit: string; dead: string; backlog: string }>(
+        `SELECT extract(epoch FROM min(created_at)) * 1000 AS started,
+           (SELECT count(*) FROM action_approvals) AS approvals,
+           (SELECT count(*) FROM audit_events) AS audit,
+           (SELECT count(*) FROM objects WHERE properties->>'status' = $1) AS done,
+           (SELECT count(*) FROM dead_letters) AS dead,
+           (SELECT count(*) FROM outbox WHERE published_at IS NULL) AS backlog
+         FROM action_proposals`,
+        [kind === 'low' ? 'maintenance' : 'decommissioned'],
+      ),
+    );
+    const result = rows[0]!;
+    const approvals = kind === 'high' ? 2 * n : 0;
+    if (Number(result.done) !== n || Number(result.approvals) !== approvals || Number(result.dead) !== 0) {
+      throw new Error(`incomplete run: ${result.done} pumps edited (expected ${n}), ${result.approvals} approvals (expected ${approvals}), ${result.dead} dead letters`);
+    }
+    const seconds = (finishedAt - Number(result.started)) / 1000;
+    const records = `${kind === 'high' ? `${n + sent} records in (proposals + ${sent} approvals)` : `${n} records in`}, ${(Number(result.audit) / n).toFixed(1)} audit events per proposal; `;
+    return { kind, round, items: n, seconds, perSecond: n / seconds, detail: `${records}${describeRun(metrics, seconds, Number(result.backlog))}`, loadAverage: loadavg()[0]! };
+  } finally {
+    if (approver) await approver.stop().catch(() => 0);
+    if (child) await child.stop();
+    await dropDatabase(context, db.name);
+    await deleteKafkaLeftovers(context, [topics.proposals, topics.decisions], [groupId]);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The approver loop (HIGH): L5 as a script. It reads the tenant's audit chain as the gateway role
+// from the last seq it saw (seq is gapless and committed in order: appends of a tenant are
+// serialized), so each poll reads only what is new, and sends two approvals, bound to the
+// binding hash of the PENDING_APPROVAL transition, for every proposal that reached it.
+
+interface Approver {
+  /** Throws the loop's error, if it failed. */
+  check(): void;
+  /** Stops the loop; resolves to the approvals it sent. */
+  stop(): Promise<number>;
+}
+
+function startApprover(context: Context, gatewayUrl: string, decisionsTopic: string): Approver {
+  let stopping = false;
+  let failure: Error | undefined;
+  let sent = 0;
+  const loop = (async () => {
+    const client = new pg.Client({ connectionString: gatewayUrl, application_name: 'l3-bench-approver' });
+    await client.connect();
+    const producer = context.kafka.producer({ kafkaJS: { idempotent: true, acks: -1 }, 'linger.ms': 2 });
+    await producer.connect();
+    try {
+      let cursor = 0;
+      while (!stopping) {
+        await client.query('BEGIN READ ONLY');
+        await client.query("SELECT set_config('app.tenant_id', $1, true)", [TENANT_ID]);
+        const { rows } = await client.query<{ seq: string; proposal_id: string | null; binding_hash: string | null }>(
+          `SELECT seq,
+             CASE WHEN event_type = 'ACTION_TRANSITION' AND event->>'to' = 'PENDING_APPROVAL' THEN event->>'proposalId' END AS proposal_id,
+             CASE WHEN event_type = 'ACTION_TRANSITION' AND event->>'to' = 'PENDING_APPROVAL' THEN event->>'bindingHash' END AS binding_hash
+           FROM audit_events WHERE tenant_id = $1 AND seq > $2 ORDER BY seq LIMIT 10000`,
+          [TENANT_ID, cursor],
+        );
+        await client.query('COMMIT');
+        if (rows.length === 0) {
+          await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+          continue;
+        }
+        cursor = Number(rows.at(-1)!.seq);
+        const messages: EncodedCommand[] = [];
+        for (const row of rows) {
+          if (row.proposal_id === null || row.binding_hash === null) continue;
+          for (const actor of APPROVERS) {
+            const decision = newDecision({ tenantId: TENANT_ID, proposalId: row.proposal_id, decision: 'APPROVE', actor, roles: ['approver'], bindingHash: row.binding_hash });
+            messages.push(await encodeDecision(context.serde, decision, BENCH_TOPICS.decisions));
+          }
+        }
+        if (messages.length > 0) {
+          await producer.send({ topic: decisionsTopic, messages });
+          sent += messages.length;
+        }
+      }
+    } finally {
+      await producer.disconnect().catch(() => {});
+      await client.end().catch(() => {});
+    }
+  })().catch((error: unknown) => {
+    failure = error as Error;
+  });
+  return {
+    check() {
+      if (failure) throw new Error(`the approver loop failed: ${failure.message}`, { cause: failure });
+    },
+    async stop() {
+      stopping = true;
+      await loop;
+      return sent;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Postgres.
+
+interface BenchDatabase {
+  readonly name: string;
+  readonly urls: DatabaseUrls;
+}
+
+/**
+ * A fresh database with the demo ontology for the bench tenant (applied by the materializer's own
+ * applyTypeDef) and, for the lifecycle measurements, `pumps` running pumps (plus, with `sites`,
+ * one site per pump and the installedAt link between them), inserted directly: seeding is not measured.
+ */
+async function createBenchDatabase(context: Context, seed: { pumps: number; sites?: boolean }): Promise<BenchDatabase> {
+  const name = `l3_bench_gov_${process.pid}_${randomBytes(4).toString('hex')}`;
+  let urls: DatabaseUrls;
+  try {
+    urls = await provisionDatabase(context.endpoints.postgresAdminUrl, name);
+    await withClient(urls.processor, async (client) => {
+      await client.query('BEGIN');
+      await client.query("SELECT set_config('app.tenant_id', $1, true)", [TENANT_ID]);
+      for (const change of toTypeDefChanges(context.ontology, { actor: 'bench', occurredAt: Date.now() })) {
+        const outcome = await applyTypeDef(client, change);
+        if (outcome.kind === 'rejected') throw new Error(`seeding the ontology: ${change.kind} ${change.name} rejected: ${outcome.message}`);
+      }
+      const insertObjects = (type: string, prefix: string, properties: string) =>
+        client.query(
+          `INSERT INTO objects (tenant_id, object_type_id, external_id, properties, source_version)
+           SELECT $1, t.id, $3::text || lpad(g::text, 7, '0'), ${properties}, 1
+           FROM object_types t, generate_series(0, $4::int - 1) AS g WHERE t.tenant_id = $1 AND t.name = $2`,
+          [TENANT_ID, type, prefix, seed.pumps],
+        );
+      await insertObjects('Pump', 'pump-', `jsonb_build_object('serialNumber', 'SN-' || g, 'status', 'running')`);
+      if (seed.sites) {
+        await insertObjects('Site', 'site-', `jsonb_build_object('name', 'Station ' || g, 'status', 'operational')`);
+        await client.query(
+          `INSERT INTO links (tenant_id, link_type_id, from_object_type_id, from_object_id, to_object_type_id, to_object_id, source_version)
+           SELECT $1, lt.id, p.object_type_id, p.id, s.object_type_id, s.id, 1
+           FROM link_types lt
+           JOIN objects p ON p.tenant_id = $1 AND p.object_type_id = lt.from_object_type_id
+           JOIN objects s ON s.tenant_id = $1 AND s.object_type_id = lt.to_object_type_id AND s.external_id = 'site-' || substr(p.external_id, 6)
+           WHERE lt.tenant_id = $1 AND lt.name = 'installedAt'`,
+          [TENANT_ID],
+        );
+      }
+      await client.query('COMMIT');
+    });
+  } catch (error) {
+    await dropDatabase(context, name);
+    throw error;
+  }
+  return { name, urls };
+}
+
+async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url, application_name: 'l3-bench-governance' });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function dropDatabase(context: Context, name: string): Promise<void> {
+  await withClient(context.endpoints.postgresAdminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`));
+}
+
+/** Every measurement starts right after a checkpoint, so none pays for another's dirty pages. */
+async function checkpoint(context: Context): Promise<void> {
+  await withClient(context.endpoints.postgresAdminUrl, (client) => client.query('CHECKPOINT'));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kafka.
+
+const newRun = () => `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+
+/** L3_TOPIC_<KEY> for every topic (runtime/config-values.ts's topicNamesValue). */
+function topicEnv(names: TopicNames): Record<string, string> {
+  return Object.fromEntries(Object.entries(names).map(([key, name]) => [`L3_TOPIC_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`, name]));
+}
+
+async function withKafkaAdmin<T>(kafka: KafkaJS.Kafka, fn: (admin: KafkaJS.Admin) => Promise<T>): Promise<T> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return await fn(admin);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function ensureTopics(kafka: KafkaJS.Kafka, topics: readonly { topic: string; numPartitions: number }[]): Promise<void> {
+  await withKafkaAdmin(kafka, async (admin) => {
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter((t) => !existing.has(t.topic));
+    if (missing.length > 0) await admin.createTopics({ topics: missing.map((t) => ({ ...t, replicationFactor: 1 })) });
+  });
+}
+
+async function produce(kafka: KafkaJS.Kafka, topic: string, messages: readonly KafkaJS.Message[]): Promise<void> {
+  const producer = kafka.producer({ kafkaJS: { idempotent: true, acks: -1 }, 'linger.ms': 20 });
+  await producer.connect();
+  try {
+    for (let i = 0; i < messages.length; i += 10_000) await producer.sendBatch({ topicMessages: [{ topic, messages: messages.slice(i, i + 10_000) }] });
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+async function highWatermarks(kafka: KafkaJS.Kafka, topic: string): Promise<Map<number, number>> {
+  const offsets = await withKafkaAdmin(kafka, (admin) => admin.fetchTopicOffsets(topic));
+  return new Map(offsets.map((o) => [o.partition, Number(o.high)]));
+}
+
+async function deleteKafkaLeftovers(context: Context, topics: readonly string[], groups: readonly string[]): Promise<void> {
+  await withKafkaAdmin(context.kafka, async (admin) => {
+    await admin.deleteTopics({ topics: [...topics] });
+    await admin.deleteGroups([...groups]).catch(() => {}); // an exactly-once group may hold nothing to delete
+  }).catch((error: unknown) => context.progress(`could not delete ${topics.join(', ')}: ${(error as Error).message}`));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The processor child processes.
+
+interface ProcessorChild {
+  readonly logFile: string;
+  readonly exited: boolean;
+  /** The health server (for /metrics), once the child has logged it. */
+  healthUrl(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+function startProcessorChild(context: Context, processor: 'materializer' | 'governance', label: string, env: Record<string, string>): ProcessorChild {
+  const logFile = join(context.logDir, `${processor}-${label}.log`);
+  const log = createWriteStream(logFile);
+  const child = spawn(process.execPath, [join(ROOT, 'processors', processor, 'main.ts')], {
+    env: { PATH: process.env.PATH, KAFKA_BROKERS: context.endpoints.kafkaBrokers.join(','), SCHEMA_REGISTRY_URL: context.endpoints.schemaRegistryUrl, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stderr.pipe(log, { end: false });
+  let resolveHealth: (url: string) => void = () => {};
+  const health = new Promise<string>((resolve) => (resolveHealth = resolve));
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    log.write(`${line}\n`);
+    const match = /"port":(\d+),"msg":"health server listening"/.exec(line);
+    if (match) resolveHealth(`http://127.0.0.1:${match[1]}`);
+  });
+  let hasExited = false;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve())).then(() => (hasExited = true));
+  return {
+    logFile,
+    get exited() {
+      return hasExited;
+    },
+    healthUrl: () => health,
+    stop: async () => {
+      if (!hasExited) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 40_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      log.end();
+    },
+  };
+}
+
+/** Polls until `done`; returns when the successful poll began (epoch ms). */
+async function pollUntil(child: ProcessorChild, done: () => Promise<boolean>): Promise<number> {
+  const deadline = Date.now() + RUN_TIMEOUT_MS;
+  for (;;) {
+    if (child.exited) throw new Error(`the processor exited before the run was complete; log: ${child.logFile}`);
+    const polledAt = Date.now();
+    if (await done()) return polledAt;
+    if (Date.now() > deadline) throw new Error(`not complete after ${RUN_TIMEOUT_MS / 60_000} min; log: ${child.logFile}`);
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+interface ScrapedMetrics {
+  readonly batches: number;
+  readonly records: number;
+  readonly batchSeconds: number;
+  readonly cpuSeconds: number;
+}
+
+/** The child's own Prometheus figures (runtime/metrics.ts), summed over its topics. */
+async function scrapeMetrics(child: ProcessorChild): Promise<ScrapedMetrics> {
+  const text = await (await fetch(`${await child.healthUrl()}/metrics`)).text();
+  const sum = (name: string): number => {
+    let total = 0;
+    for (const line of text.split('\n')) {
+      if (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) total += Number(line.slice(line.lastIndexOf(' ') + 1));
+    }
+    return total;
+  };
+  return { batches: sum('l3_batches_total'), records: sum('l3_records_consumed_total'), batchSeconds: sum('l3_batch_duration_seconds_sum'), cpuSeconds: sum('l3_process_cpu_seconds_total') };
+}
+
+function describeRun(metrics: ScrapedMetrics, seconds: number, backlog: number): string {
+  return (
+    `${metrics.batches} batches of ${(metrics.records / Math.max(1, metrics.batches)).toFixed(0)} records, ` +
+    `${((metrics.batchSeconds / Math.max(1, metrics.batches)) * 1000).toFixed(1)} ms each (${((metrics.batchSeconds / seconds) * 100).toFixed(0)}% of the time in batches); ` +
+    `process CPU ${metrics.cpuSeconds.toFixed(1)} s in all; relay backlog at the end ${backlog}`
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The report.
+
+const LABELS: Record<GovernanceMeasurementKind, { short: string; long: string; unit: string }> = {
+  baseline: { short: 'baseline', long: '(a) baseline: materializer, object upserts', unit: 'events' },
+  low: { short: 'LOW', long: 'LOW set_pump_status, approved by policy', unit: 'proposals' },
+  high: { short: 'HIGH', long: 'HIGH decommission_pump, two approvals', unit: 'proposals' },
+};
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+function summarize(measurements: readonly GovernanceMeasurement[]): GovernanceBenchmarkReport {
+  const of = (kind: GovernanceMeasurementKind) => median(measurements.filter((m) => m.kind === kind).map((m) => m.perSecond));
+  const medians = { baseline: of('baseline'), low: of('low'), high: of('high') };
+  return { measurements, medians, lowVsBaseline: medians.low / medians.baseline, highVsBaseline: medians.high / medians.baseline };
+}
+
+async function describeEnvironment(endpoints: BenchmarkEndpoints): Promise<string> {
+  const { rows } = await withClient(endpoints.postgresAdminUrl, (client) =>
+    client.query<{ version: string; fsync: string; sync: string }>("SELECT current_setting('server_version') AS version, current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS sync"),
+  );
+  const info = rows[0]!;
+  return [
+    `machine      ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), shared by Postgres, Kafka, the registry and the processor`,
+    `runtime      node ${process.version}; PostgreSQL ${info.version} (fsync=${info.fsync}, synchronous_commit=${info.sync}); Kafka ${endpoints.kafkaBrokers.join(',')}`,
+  ].join('\n');
+}
+
+function renderReport(size: { proposals: number; events: number; rounds: number; objects: number }, environment: string, report: GovernanceBenchmarkReport): string {
+  const loads = report.measurements.map((m) => m.loadAverage);
+  const lines = [
+    '',
+    `governance benchmark: ${size.proposals} proposals per lifecycle measurement; baseline ${size.events} Pump upserts (${size.objects} new objects, ${size.events - size.objects} updates);`,
+    `  1 tenant, the demo ontology (examples/ontology/demo.yaml), the default policy (LOW: 0 approvals, HIGH: 2); processors' default batch sizes; relay on; ${size.rounds} round(s)`,
+    environment,
+    `load average (1 min) at the end of the runs: ${Math.min(...loads).toFixed(1)} to ${Math.max(...loads).toFixed(1)}`,
+    '',
+    `${'measurement'.padEnd(44)}${'median /s'.padStart(11)}${'min'.padStart(9)}${'max'.padStart(9)}   unit        per round`,
+  ];
+  for (const kind of ['baseline', 'low', 'high'] as const) {
+    const values = report.measurements.filter((m) => m.kind === kind).map((m) => m.perSecond);
+    lines.push(
+      `${LABELS[kind].long.padEnd(44)}${fmt(report.medians[kind]).padStart(11)}${fmt(Math.min(...values)).padStart(9)}${fmt(Math.max(...values)).padStart(9)}   ${LABELS[kind].unit.padEnd(12)}${values.map(fmt).join(', ')}`,
+    );
+  }
+  lines.push(
+    '',
+    `LOW  proposals/s / (a) events/s    ${report.lowVsBaseline.toFixed(3)}x   (each: 1 record in; simulate, hash, execute 1 object edit)`,
+    `HIGH proposals/s / (a) events/s    ${report.highVsBaseline.toFixed(3)}x   (each: 3 records in, the proposal and 2 approvals; 1 object edit + 1 link delete)`,
+    '',
+  );
+  return lines.join('\n');
+}
+
+function fmt(value: number): string {
+  return Math.round(value).toString();
+}
+
+function uuidFrom(random: () => number): string {
+  const hex = Array.from({ length: 32 }, () => Math.floor(random() * 16).toString(16)).join('');
+  // RFC 9562 §5.4: version 4, variant 10.
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${'89ab'[Math.floor(random() * 4)]}${hex.slice(17, 20)}-${hex.slice(20)}`;
+}
+
+// mulberry32 (Tommy Ettinger, public domain): reproducible events.
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+if (import.meta.main) {
+  try {
+    const args = parseGovernanceBenchmarkArgs(process.argv.slice(2));
+    // KAFKA_BROKERS, SCHEMA_REGISTRY_URL, L3_PG_ADMIN_URL (`bin/l3 stack env`), else the embedded stack's.
+    const config = loadCliConfig();
+    await runGovernanceBenchmark({ ...args, endpoints: { postgresAdminUrl: config.postgresAdminUrl, kafkaBrokers: config.kafkaBrokers, schemaRegistryUrl: config.schemaRegistryUrl } });
+  } catch (error) {
+    console.error(`governance-benchmark: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = error instanceof BenchmarkArgsError ? 2 : 1;
+  }
+}

@@ -1,0 +1,829 @@
+// Materializer throughput (STYLE point 10: a benchmark prints its figures next to baselines
+// measured in the same run; it is not a test and has no time limit). It prints the events/s the
+// materializer applies with exactly-once commits (the product), next to
+//   (a) a raw batched unnest upsert of the same rows straight into Postgres, and
+//   (b) the same materializer with at-least-once commits (offsets committed to Kafka),
+// all three measured on the same pre-generated events and alternated over rounds.
+//   node loadtest/materializer-benchmark.ts [--events N] [--rounds R]     (or bin/l3 bench materializer)
+// What the figures mean and why the baselines are fair: loadtest/README.md.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { KafkaJS } from '@confluentinc/kafka-javascript';
+import pg from 'pg';
+import { loadCliConfig } from '../cli/config.ts';
+import { provisionDatabase, type DatabaseUrls } from '../cli/provision-database.ts';
+import { ObjectChangeSchema, type ObjectChange } from '../contracts/generated/object-change.ts';
+import type { TypeDefChange } from '../contracts/generated/type-def-change.ts';
+import { registerContracts } from '../contracts/registry/register-contracts.ts';
+import { AvroSerde } from '../contracts/serde/index.ts';
+import { resolveTopicNames, subjectOf, topicCatalog } from '../contracts/topics.ts';
+import type { ObjectWrite } from '../processors/materializer/decide-objects.ts';
+import { kafkaKey, objectEntityId } from '../processors/materializer/entity-keys.ts';
+import { EMBEDDING_DIMENSION } from '../processors/materializer/property-validation.ts';
+import { writeObjects } from '../processors/materializer/sql/objects.ts';
+import { applyTypeDef } from '../processors/materializer/sql/type-definitions.ts';
+import { generateWorkload } from '../test/support/materializer/workload.ts';
+
+const ROOT = join(import.meta.dirname, '..');
+const TARGET_VS_RAW = 0.7;
+const TARGET_VS_AT_LEAST_ONCE = 0.9;
+// Share of events that create an object; the rest update an object created before.
+const NEW_OBJECT_SHARE = 0.5;
+const TENANTS = 3;
+const SEED = 20_250_101;
+// Completion is polled: the end of a run is known to within this (about 0.5% of a 5 s run).
+const POLL_MS = 20;
+const RUN_TIMEOUT_MS = 15 * 60_000;
+
+// Fixed names: the typedefs and links topics stay empty (the ontology is seeded in Postgres, and
+// the benchmark has no links); the relay publishes to the changes topic. The objects topic is
+// fresh for every measured run. Encoded values carry the schema id, so the events are encoded
+// once under the objects subject and produced unchanged to each run's topic.
+const BENCH_TOPICS = resolveTopicNames({
+  typedefs: 'bench.materializer.typedefs',
+  objects: 'bench.materializer.objects',
+  links: 'bench.materializer.links',
+  ontologyChanges: 'bench.materializer.changes',
+});
+const OBJECT_PARTITIONS = topicCatalog.objects.partitions;
+
+export class BenchmarkArgsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BenchmarkArgsError';
+  }
+}
+
+export interface BenchmarkArgs {
+  /** Object events generated (and applied by each measurement). */
+  readonly events: number;
+  readonly rounds: number;
+  /** MATERIALIZER_BATCH_SIZE of the children, and the raw baseline's batch. */
+  readonly batchSize: number;
+  /** Share of the upserts that carry a 384-dimension embedding (0 by default). */
+  readonly embeddingShare: number;
+  /** When set, the materializer children run with --cpu-prof and write their profiles here. */
+  readonly cpuProfileDir: string | undefined;
+}
+
+export interface BenchmarkEndpoints {
+  readonly postgresAdminUrl: string;
+  readonly kafkaBrokers: readonly string[];
+  readonly schemaRegistryUrl: string;
+}
+
+export interface MaterializerBenchmarkOptions extends BenchmarkArgs {
+  readonly endpoints: BenchmarkEndpoints;
+  /** Progress lines (stderr by default); the results table goes to stdout. */
+  readonly progress?: (line: string) => void;
+}
+
+export type MeasurementKind = 'raw' | 'at-least-once' | 'exactly-once';
+
+export interface Measurement {
+  readonly kind: MeasurementKind;
+  readonly round: number;
+  readonly seconds: number;
+  readonly eventsPerSecond: number;
+  readonly detail: string;
+  /** The machine's 1-minute load average when the measurement ended: other work skews figures. */
+  readonly loadAverage: number;
+}
+
+export interface BenchmarkReport {
+  readonly measurements: readonly Measurement[];
+  readonly medians: Readonly<Record<MeasurementKind, number>>;
+  readonly ratioVsRaw: number;
+  readonly ratioVsAtLeastOnce: number;
+}
+
+export const BENCHMARK_USAGE = 'materializer [--events N] [--rounds R] [--batch-size B] [--embeddings SHARE] [--cpu-prof DIR]';
+
+export function parseBenchmarkArgs(args: readonly string[]): BenchmarkArgs {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...args],
+      options: {
+        events: { type: 'string', default: '50000' },
+        rounds: { type: 'string', default: '3' },
+        'batch-size': { type: 'string', default: '1000' },
+        embeddings: { type: 'string', default: '0' },
+        'cpu-prof': { type: 'string' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new BenchmarkArgsError(`${(error as Error).message}; usage: ${BENCHMARK_USAGE}`);
+  }
+  const integer = (name: string, raw: string, min: number, max: number): number => {
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) throw new BenchmarkArgsError(`--${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+    return value;
+  };
+  const embeddingShare = Number(values.embeddings);
+  if (!(embeddingShare >= 0 && embeddingShare <= 1)) throw new BenchmarkArgsError(`--embeddings must be a share from 0 to 1, got "${values.embeddings}"`);
+  return {
+    events: integer('events', values.events, 100, 5_000_000),
+    rounds: integer('rounds', values.rounds, 1, 50),
+    batchSize: integer('batch-size', values['batch-size'], 1, 100_000),
+    embeddingShare,
+    cpuProfileDir: values['cpu-prof'],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The workload: generated, encoded and folded once, before anything is measured.
+
+interface BenchWorkload {
+  readonly tenants: readonly string[];
+  /** The workload ontology (Site, Pump, Sensor, two link types) of test/support/materializer. */
+  readonly typedefs: readonly TypeDefChange[];
+  readonly events: readonly ObjectChange[];
+  readonly objectCount: number;
+  readonly embeddings: number;
+}
+
+/** One tenant's rows of one raw batch; objectTypeId is filled in per database (it is a uuid). */
+interface RawTenantWrites {
+  readonly tenantId: string;
+  readonly writes: readonly Omit<ObjectWrite, 'objectTypeId'>[];
+}
+
+type ObjectTypeName = 'Site' | 'Pump' | 'Sensor';
+const TYPE_SHARE: readonly [ObjectTypeName, number][] = [
+  ['Site', 0.2],
+  ['Pump', 0.5],
+  ['Sensor', 0.3],
+];
+
+function generateBenchWorkload(events: number, embeddingShare: number): BenchWorkload {
+  const random = mulberry32(SEED);
+  const int = (bound: number) => Math.floor(random() * bound);
+  const pick = <T>(items: readonly T[]): T => items[int(items.length)]!;
+  const tenants = Array.from({ length: TENANTS }, (_, i) => `00000000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`);
+  // The test workload's ontology, including Pump version 2 (with `vendor`): its definitions only.
+  const typedefs = generateWorkload({ seed: SEED, tenants, events: 0 }).flatMap((event) => (event.topic === 'typedefs' ? [event.value] : []));
+
+  const created = tenants.map(() => [] as { type: ObjectTypeName; id: string; sourceVersion: number }[]);
+  const counters = tenants.map(() => ({ Site: 0, Pump: 0, Sensor: 0 }) as Record<ObjectTypeName, number>);
+  const out: ObjectChange[] = [];
+  let embeddings = 0;
+  const date = () => `${2000 + int(26)}-${pad(1 + int(12))}-${pad(1 + int(28))}`;
+  for (let i = 0; i < events; i++) {
+    const t = int(tenants.length);
+    const objects = created[t]!;
+    let object;
+    if (objects.length === 0 || random() < NEW_OBJECT_SHARE) {
+      let roll = random();
+      const type = TYPE_SHARE.find(([, share]) => (roll -= share) < 0)?.[0] ?? 'Pump';
+      object = { type, id: `${type.toLowerCase()}-${String(counters[t]![type]++).padStart(7, '0')}`, sourceVersion: 0 };
+      objects.push(object);
+    } else {
+      object = pick(objects);
+    }
+    object.sourceVersion += 10;
+    const properties: Record<string, unknown> =
+      object.type === 'Site'
+        ? { name: `${pick(['Plant', 'Depot', 'Station'])} ${object.id}`, region: pick(['eu-west', 'us-east', 'ap-south']), openedOn: date(), tags: [pick(['critical', 'remote', 'new', 'audited'])] }
+        : object.type === 'Pump'
+          ? {
+              serial: `SN-${int(1_000_000)}`,
+              ratedFlow: int(1_000_000) / 100,
+              stages: 1 + int(12),
+              active: random() < 0.5,
+              installedOn: new Date(Date.UTC(2015, 0, 1) + int(3650) * 86_400_000).toISOString(),
+              spec: { model: `M${int(100)}`, limits: [int(10), int(100) / 4] },
+              readings: [int(1000) / 10, int(1000) / 10, int(1000) / 10],
+              counters: [int(1000), int(1000)],
+              assetId: uuidFrom(random),
+              vendor: pick(['Grundfos', 'KSB', 'Xylem']),
+            }
+          : { kind: pick(['pressure', 'flow', 'vibration', 'temperature']), threshold: int(100_000) / 100, calibratedOn: date() };
+    const embedding = embeddingShare > 0 && random() < embeddingShare ? Array.from({ length: EMBEDDING_DIMENSION }, () => Math.fround(random() * 2 - 1)) : null;
+    if (embedding) embeddings++;
+    out.push({
+      tenantId: tenants[t]!,
+      eventId: uuidFrom(random),
+      op: 'UPSERT',
+      objectType: object.type,
+      objectId: object.id,
+      properties: JSON.stringify(properties),
+      embedding,
+      sourceVersion: object.sourceVersion,
+      occurredAt: Date.UTC(2025, 0, 1) + i,
+    });
+  }
+  return { tenants, typedefs, events: out, objectCount: created.reduce((sum, list) => sum + list.length, 0), embeddings };
+}
+
+/**
+ * The raw baseline's input: the events cut into batches of `batchSize` in production order, each
+ * folded per object (last event wins, as the materializer folds a batch: one upsert cannot touch
+ * a row twice) and split by tenant, with `version` = the object's events so far, as the
+ * materializer counts it.
+ */
+function rawBatches(events: readonly ObjectChange[], batchSize: number): RawTenantWrites[][] {
+  const eventsSoFar = new Map<string, number>();
+  const batches: RawTenantWrites[][] = [];
+  for (let start = 0; start < events.length; start += batchSize) {
+    const byTenant = new Map<string, Map<string, Omit<ObjectWrite, 'objectTypeId'>>>();
+    for (const event of events.slice(start, start + batchSize)) {
+      const key = `${event.tenantId}/${event.objectType}/${event.objectId}`;
+      const version = (eventsSoFar.get(key) ?? 0) + 1;
+      eventsSoFar.set(key, version);
+      const rows = byTenant.get(event.tenantId) ?? new Map();
+      rows.set(key, {
+        objectType: event.objectType,
+        objectId: event.objectId,
+        properties: JSON.parse(event.properties ?? '{}') as Record<string, unknown>,
+        embedding: event.embedding,
+        version,
+        sourceVersion: event.sourceVersion,
+        deleted: false,
+      });
+      byTenant.set(event.tenantId, rows);
+    }
+    batches.push([...byTenant].map(([tenantId, rows]) => ({ tenantId, writes: [...rows.values()] })));
+  }
+  return batches;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The run.
+
+interface Context {
+  readonly options: MaterializerBenchmarkOptions;
+  readonly workload: BenchWorkload;
+  readonly messages: readonly { key: string; value: Buffer }[];
+  readonly rawBatches: readonly RawTenantWrites[][];
+  readonly kafka: KafkaJS.Kafka;
+  readonly progress: (line: string) => void;
+  readonly logDir: string;
+  /** Aborted by SIGINT/SIGTERM: the run in progress stops and cleans up. */
+  readonly interrupted: AbortSignal;
+}
+
+export async function runMaterializerBenchmark(options: MaterializerBenchmarkOptions): Promise<BenchmarkReport> {
+  const progress = options.progress ?? ((line: string) => console.error(`[bench] ${line}`));
+  const { endpoints } = options;
+  const prepared = Date.now();
+  const workload = generateBenchWorkload(options.events, options.embeddingShare);
+  const kafka = new KafkaJS.Kafka({ kafkaJS: { brokers: [...endpoints.kafkaBrokers], clientId: 'l3-bench', logLevel: KafkaJS.logLevel.ERROR } });
+  await registerContracts(endpoints.schemaRegistryUrl, BENCH_TOPICS);
+  await ensureTopics(kafka, [
+    { topic: BENCH_TOPICS.typedefs, numPartitions: 1 },
+    { topic: BENCH_TOPICS.links, numPartitions: OBJECT_PARTITIONS },
+    { topic: BENCH_TOPICS.ontologyChanges, numPartitions: topicCatalog.ontologyChanges.partitions },
+  ]);
+  const serde = AvroSerde.connect(endpoints.schemaRegistryUrl);
+  const messages: { key: string; value: Buffer }[] = [];
+  for (const event of workload.events) {
+    messages.push({
+      key: kafkaKey(event.tenantId, objectEntityId(event.objectType, event.objectId)),
+      value: await serde.encode(subjectOf(BENCH_TOPICS.objects), ObjectChangeSchema, event),
+    });
+  }
+  const logDir = mkdtempSync(join(tmpdir(), 'l3-bench-'));
+  const interruption = new AbortController();
+  const interrupt = (signal: NodeJS.Signals) => interruption.abort(new Error(`interrupted by ${signal}`));
+  const context: Context = { options, workload, messages, rawBatches: rawBatches(workload.events, options.batchSize), kafka, progress, logDir, interrupted: interruption.signal };
+  const bytes = messages.reduce((sum, m) => sum + m.value.length, 0);
+  progress(`${workload.events.length} events (${workload.objectCount} objects, ${(bytes / workload.events.length).toFixed(0)} B/event) generated and encoded in ${((Date.now() - prepared) / 1000).toFixed(1)} s`);
+
+  const environment = await describeEnvironment(context);
+  const measurements: Measurement[] = [];
+  const kinds: readonly MeasurementKind[] = ['raw', 'at-least-once', 'exactly-once'];
+  let failed = false;
+  process.once('SIGINT', interrupt).once('SIGTERM', interrupt);
+  try {
+    for (let round = 1; round <= options.rounds; round++) {
+      // Rotated each round, so no measurement always runs first (cold caches) or last.
+      const order = kinds.map((_, i) => kinds[(i + round - 1) % kinds.length]!);
+      for (const kind of order) {
+        interruption.signal.throwIfAborted();
+        const measurement = kind === 'raw' ? await measureRaw(context, round) : await measurePipeline(context, kind, round);
+        measurements.push(measurement);
+        progress(`round ${round}/${options.rounds} ${LABELS[kind].short}: ${fmt(measurement.eventsPerSecond)} events/s (${measurement.seconds.toFixed(2)} s; ${measurement.detail}; load ${measurement.loadAverage.toFixed(1)})`);
+      }
+    }
+  } catch (error) {
+    failed = true;
+    throw error;
+  } finally {
+    process.off('SIGINT', interrupt).off('SIGTERM', interrupt);
+    // Logs are kept when a run failed, for the post-mortem.
+    if (!failed) rmSync(logDir, { recursive: true, force: true });
+    else progress(`materializer logs kept in ${logDir}`);
+  }
+  const report = summarize(measurements);
+  console.log(renderReport(context, environment, report));
+  return report;
+}
+
+/** (a): the same rows, same statement (writeObjects), same batches, one connection, as l3_processor. */
+async function measureRaw(context: Context, round: number): Promise<Measurement> {
+  const db = await createBenchDatabase(context);
+  try {
+    const typeIds = await objectTypeIds(db.urls.admin);
+    const batches = context.rawBatches.map((batch) =>
+      batch.map(({ tenantId, writes }) => ({ tenantId, writes: writes.map((w) => ({ ...w, objectTypeId: typeIds.get(`${tenantId}/${w.objectType}`)! })) })),
+    );
+    await checkpoint(context);
+    const client = newClient(db.urls.processor, 'l3-bench-raw');
+    await client.connect();
+    let seconds: number;
+    let rows = 0;
+    try {
+      const started = performance.now();
+      for (const batch of batches) {
+        await client.query('BEGIN');
+        for (const { tenantId, writes } of batch) {
+          await client.query("SELECT set_config('app.tenant_id', $1, true)", [tenantId]);
+          await writeObjects(client, tenantId, writes);
+          rows += writes.length;
+        }
+        await client.query('COMMIT');
+      }
+      seconds = (performance.now() - started) / 1000;
+    } finally {
+      await client.end();
+    }
+    await verifyApplied(context, db.urls.admin);
+    return { kind: 'raw', round, seconds, eventsPerSecond: context.workload.events.length / seconds, detail: `${rows} rows in ${batches.length} transactions`, loadAverage: loadavg()[0]! };
+  } finally {
+    await dropDatabase(context, db.name);
+  }
+}
+
+/** (b) and the product: the real materializer as a child, on topics produced before it starts. */
+async function measurePipeline(context: Context, mode: 'exactly-once' | 'at-least-once', round: number): Promise<Measurement> {
+  const { options, kafka, workload } = context;
+  const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  const topic = `bench.materializer.${runId}.objects`;
+  const groupId = `bench-materializer-${runId}`;
+  const db = await createBenchDatabase(context);
+  let child: MaterializerChild | undefined;
+  try {
+    await ensureTopics(kafka, [{ topic, numPartitions: OBJECT_PARTITIONS }]);
+    await produce(kafka, topic, context.messages);
+    const highs = await highWatermarks(kafka, topic);
+    const total = [...highs.values()].reduce((sum, high) => sum + high, 0);
+    if (total !== workload.events.length) throw new Error(`${topic} holds ${total} records, expected ${workload.events.length}`);
+    await checkpoint(context);
+
+    child = startMaterializer(context, { mode, round, runId, topic, groupId, databaseUrl: db.urls.processor });
+    const isApplied = mode === 'exactly-once' ? postgresOffsetsReached(db.urls.admin, groupId, topic, highs) : kafkaOffsetsReached(kafka, groupId, topic, highs);
+    let finishedAt: number;
+    let cpuAtStart: number | undefined;
+    try {
+      finishedAt = await waitUntilApplied(child, context.interrupted, isApplied.check, async (progressed) => {
+        // The child's CPU time from (about) its first batch, to tell a busy process from a waiting one.
+        if (progressed && cpuAtStart === undefined) cpuAtStart = (await scrapeMetrics(child!, topic)).cpuSeconds;
+      });
+    } finally {
+      await isApplied.close();
+    }
+    const backlog = await relayBacklog(db.urls.admin);
+    const metrics = await scrapeMetrics(child, topic);
+    const startedAt = await firstAppliedAt(db.urls.admin);
+    await verifyApplied(context, db.urls.admin);
+    const seconds = (finishedAt - startedAt) / 1000;
+    const cpu = cpuAtStart === undefined ? 'n/a' : ((metrics.cpuSeconds - cpuAtStart) / seconds).toFixed(2);
+    const detail =
+      `${metrics.batches} batches of ${(metrics.records / Math.max(1, metrics.batches)).toFixed(0)} records, ` +
+      `${((metrics.batchSeconds / Math.max(1, metrics.batches)) * 1000).toFixed(1)} ms each (${((metrics.batchSeconds / seconds) * 100).toFixed(0)}% of the time in batches); ` +
+      `materializer CPU ${cpu} s/s; relay backlog at the end ${backlog}`;
+    return { kind: mode, round, seconds, eventsPerSecond: workload.events.length / seconds, detail, loadAverage: loadavg()[0]! };
+  } finally {
+    if (child) await child.stop();
+    await dropDatabase(context, db.name);
+    await deleteKafkaLeftovers(kafka, topic, groupId).catch((error: unknown) => context.progress(`could not delete ${topic} / ${groupId}: ${(error as Error).message}`));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Postgres.
+
+interface BenchDatabase {
+  readonly name: string;
+  readonly urls: DatabaseUrls;
+}
+
+/** A fresh database with the workload's ontology, written the way the materializer writes it. */
+async function createBenchDatabase(context: Context): Promise<BenchDatabase> {
+  const name = `l3_bench_${process.pid}_${randomBytes(4).toString('hex')}`;
+  let urls: DatabaseUrls;
+  try {
+    urls = await provisionDatabase(context.options.endpoints.postgresAdminUrl, name);
+  } catch (error) {
+    await dropDatabase(context, name);
+    throw error;
+  }
+  const client = newClient(urls.processor, 'l3-bench');
+  try {
+    await client.connect();
+    for (const tenantId of context.workload.tenants) {
+      await client.query('BEGIN');
+      await client.query("SELECT set_config('app.tenant_id', $1, true)", [tenantId]);
+      for (const change of context.workload.typedefs.filter((c) => c.tenantId === tenantId)) {
+        const outcome = await applyTypeDef(client, change);
+        if (outcome.kind === 'rejected') throw new Error(`seeding the ontology: ${change.kind} ${change.name} rejected: ${outcome.message}`);
+      }
+      await client.query('COMMIT');
+    }
+  } catch (error) {
+    await client.end().catch(() => {});
+    await dropDatabase(context, name);
+    throw error;
+  }
+  await client.end();
+  return { name, urls };
+}
+
+/**
+ * A client whose connection may die while idle (another suite restarting the shared Postgres, a
+ * forced DROP DATABASE): without an 'error' listener that would crash the benchmark before it
+ * cleans up. The failure still surfaces, as the rejection of the client's next query.
+ */
+function newClient(url: string, applicationName: string): pg.Client {
+  const client = new pg.Client({ connectionString: url, application_name: applicationName });
+  client.on('error', () => {});
+  return client;
+}
+
+async function withAdmin<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = newClient(url, 'l3-bench');
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function dropDatabase(context: Context, name: string): Promise<void> {
+  await withAdmin(context.options.endpoints.postgresAdminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`));
+}
+
+/** Every measurement starts right after a checkpoint, so none pays for another's dirty pages. */
+async function checkpoint(context: Context): Promise<void> {
+  await withAdmin(context.options.endpoints.postgresAdminUrl, (client) => client.query('CHECKPOINT'));
+}
+
+async function objectTypeIds(adminUrl: string): Promise<Map<string, string>> {
+  const { rows } = await withAdmin(adminUrl, (client) => client.query<{ tenant_id: string; name: string; id: string }>('SELECT tenant_id, name, id FROM object_types'));
+  return new Map(rows.map((row) => [`${row.tenant_id}/${row.name}`, row.id]));
+}
+
+/** When the first batch's transaction began (objects.created_at is its now()), epoch ms. */
+async function firstAppliedAt(adminUrl: string): Promise<number> {
+  const { rows } = await withAdmin(adminUrl, (client) => client.query<{ ms: string }>('SELECT extract(epoch FROM min(created_at)) * 1000 AS ms FROM objects'));
+  return Number(rows[0]!.ms);
+}
+
+async function relayBacklog(adminUrl: string): Promise<number> {
+  const { rows } = await withAdmin(adminUrl, (client) => client.query<{ n: string }>('SELECT count(*) AS n FROM outbox WHERE published_at IS NULL'));
+  return Number(rows[0]!.n);
+}
+
+/** Every event applied once: each object's version counts its applied changes; nothing dead-lettered. */
+async function verifyApplied(context: Context, adminUrl: string): Promise<void> {
+  const { rows } = await withAdmin(adminUrl, (client) =>
+    client.query<{ objects: string; versions: string | null; dead: string }>(
+      'SELECT (SELECT count(*) FROM objects) AS objects, (SELECT sum(version) FROM objects) AS versions, (SELECT count(*) FROM dead_letters) AS dead',
+    ),
+  );
+  const { objects, versions, dead } = rows[0]!;
+  const { objectCount, events } = context.workload;
+  if (Number(objects) !== objectCount || Number(versions) !== events.length || Number(dead) !== 0) {
+    throw new Error(`incomplete run: ${objects} objects (expected ${objectCount}), ${versions} changes applied (expected ${events.length}), ${dead} dead letters`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kafka.
+
+async function withKafkaAdmin<T>(kafka: KafkaJS.Kafka, fn: (admin: KafkaJS.Admin) => Promise<T>): Promise<T> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return await fn(admin);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function ensureTopics(kafka: KafkaJS.Kafka, topics: readonly { topic: string; numPartitions: number }[]): Promise<void> {
+  await withKafkaAdmin(kafka, async (admin) => {
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter((t) => !existing.has(t.topic));
+    if (missing.length > 0) await admin.createTopics({ topics: missing.map((t) => ({ ...t, replicationFactor: 1 })) });
+  });
+}
+
+async function produce(kafka: KafkaJS.Kafka, topic: string, messages: readonly { key: string; value: Buffer }[]): Promise<void> {
+  const producer = kafka.producer({ kafkaJS: { idempotent: true, acks: -1 }, 'linger.ms': 20 });
+  await producer.connect();
+  try {
+    for (let i = 0; i < messages.length; i += 10_000) {
+      await producer.sendBatch({ topicMessages: [{ topic, messages: messages.slice(i, i + 10_000) }] });
+    }
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+async function highWatermarks(kafka: KafkaJS.Kafka, topic: string): Promise<Map<number, number>> {
+  const offsets = await withKafkaAdmin(kafka, (admin) => admin.fetchTopicOffsets(topic));
+  return new Map(offsets.map((o) => [o.partition, Number(o.high)]));
+}
+
+async function deleteKafkaLeftovers(kafka: KafkaJS.Kafka, topic: string, groupId: string): Promise<void> {
+  await withKafkaAdmin(kafka, async (admin) => {
+    await admin.deleteTopics({ topics: [topic] });
+    await admin.deleteGroups([groupId]).catch(() => {}); // an exactly-once group may hold nothing to delete
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Completion: the stored offsets (exactly-once: Postgres; at-least-once: Kafka) reach the end.
+
+interface CompletionCheck {
+  /** Resolves whether every record is applied, and whether any is. */
+  readonly check: () => Promise<{ done: boolean; progressed: boolean }>;
+  readonly close: () => Promise<void>;
+}
+
+function reached(stored: ReadonlyMap<number, number>, highs: ReadonlyMap<number, number>): { done: boolean; progressed: boolean } {
+  let done = true;
+  let progressed = false;
+  for (const [partition, high] of highs) {
+    const next = stored.get(partition) ?? 0;
+    if (next < high) done = false;
+    if (next > 0) progressed = true;
+  }
+  return { done, progressed };
+}
+
+function postgresOffsetsReached(adminUrl: string, groupId: string, topic: string, highs: ReadonlyMap<number, number>): CompletionCheck {
+  const client = newClient(adminUrl, 'l3-bench-poll');
+  const connected = client.connect();
+  return {
+    check: async () => {
+      await connected;
+      const { rows } = await client.query<{ partition: number; next_offset: string }>(
+        'SELECT partition, next_offset FROM consumer_offsets WHERE consumer_group = $1 AND topic = $2',
+        [groupId, topic],
+      );
+      return reached(new Map(rows.map((row) => [row.partition, Number(row.next_offset)])), highs);
+    },
+    close: async () => {
+      await connected.catch(() => {});
+      await client.end();
+    },
+  };
+}
+
+function kafkaOffsetsReached(kafka: KafkaJS.Kafka, groupId: string, topic: string, highs: ReadonlyMap<number, number>): CompletionCheck {
+  const admin = kafka.admin();
+  const connected = admin.connect();
+  return {
+    check: async () => {
+      await connected;
+      const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      // An uncommitted partition reads as offset -1.
+      return reached(new Map((offsets?.partitions ?? []).map((p) => [p.partition, Math.max(0, Number(p.offset))])), highs);
+    },
+    close: async () => {
+      await connected.catch(() => {});
+      await admin.disconnect();
+    },
+  };
+}
+
+/** Polls until everything is applied; returns when the successful poll began (epoch ms). */
+async function waitUntilApplied(
+  child: MaterializerChild,
+  interrupted: AbortSignal,
+  check: CompletionCheck['check'],
+  onPoll: (progressed: boolean) => Promise<void>,
+): Promise<number> {
+  const deadline = Date.now() + RUN_TIMEOUT_MS;
+  for (;;) {
+    interrupted.throwIfAborted();
+    if (child.exited) throw new Error(`the materializer exited before applying every event; log: ${child.logFile}`);
+    const polledAt = Date.now();
+    const { done, progressed } = await check();
+    if (done) return polledAt;
+    await onPoll(progressed);
+    if (Date.now() > deadline) throw new Error(`not every event applied after ${RUN_TIMEOUT_MS / 60_000} min; log: ${child.logFile}`);
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The materializer child process.
+
+interface MaterializerChild {
+  readonly logFile: string;
+  readonly exited: boolean;
+  /** The health server (for /metrics), once the child has logged it. */
+  healthUrl(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+function startMaterializer(
+  context: Context,
+  run: { mode: 'exactly-once' | 'at-least-once'; round: number; runId: string; topic: string; groupId: string; databaseUrl: string },
+): MaterializerChild {
+  const { options } = context;
+  const logFile = join(context.logDir, `${run.mode}-round${run.round}.log`);
+  const log = createWriteStream(logFile);
+  const profile = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`, `--cpu-prof-name=materializer-${run.mode}-round${run.round}.cpuprofile`] : [];
+  const child: ChildProcess = spawn(process.execPath, [...profile, join(ROOT, 'processors/materializer/main.ts')], {
+    env: {
+      PATH: process.env.PATH,
+      DATABASE_URL: run.databaseUrl,
+      KAFKA_BROKERS: options.endpoints.kafkaBrokers.join(','),
+      SCHEMA_REGISTRY_URL: options.endpoints.schemaRegistryUrl,
+      LOG_LEVEL: 'info',
+      MATERIALIZER_GROUP_ID: run.groupId,
+      MATERIALIZER_INSTANCE_ID: `bench-${run.runId}`,
+      MATERIALIZER_HEALTH_PORT: '0',
+      MATERIALIZER_COMMIT_MODE: run.mode,
+      MATERIALIZER_RELAY: 'on',
+      MATERIALIZER_BATCH_SIZE: String(options.batchSize),
+      L3_TOPIC_TYPEDEFS: BENCH_TOPICS.typedefs,
+      L3_TOPIC_OBJECTS: run.topic,
+      L3_TOPIC_LINKS: BENCH_TOPICS.links,
+      L3_TOPIC_ONTOLOGY_CHANGES: BENCH_TOPICS.ontologyChanges,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stderr!.pipe(log, { end: false });
+  let resolveHealth: (url: string) => void = () => {};
+  const health = new Promise<string>((resolve) => (resolveHealth = resolve));
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    log.write(`${line}\n`);
+    const match = /"port":(\d+),"msg":"health server listening"/.exec(line);
+    if (match) resolveHealth(`http://127.0.0.1:${match[1]}`);
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let hasExited = false;
+  void exited.then(() => (hasExited = true));
+  return {
+    logFile,
+    get exited() {
+      return hasExited;
+    },
+    healthUrl: () => health,
+    stop: async () => {
+      if (!hasExited) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 40_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      log.end();
+    },
+  };
+}
+
+interface ScrapedMetrics {
+  readonly batches: number;
+  readonly records: number;
+  readonly batchSeconds: number;
+  readonly cpuSeconds: number;
+}
+
+/** The child's own Prometheus figures for the objects topic (runtime/metrics.ts). */
+async function scrapeMetrics(child: MaterializerChild, topic: string): Promise<ScrapedMetrics> {
+  const response = await fetch(`${await child.healthUrl()}/metrics`);
+  const text = await response.text();
+  const sum = (name: string, onlyTopic: boolean): number => {
+    let total = 0;
+    for (const line of text.split('\n')) {
+      if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+      if (onlyTopic && !line.includes(`topic="${topic}"`)) continue;
+      total += Number(line.slice(line.lastIndexOf(' ') + 1));
+    }
+    return total;
+  };
+  return {
+    batches: sum('l3_batches_total', true),
+    records: sum('l3_records_consumed_total', true),
+    batchSeconds: sum('l3_batch_duration_seconds_sum', true),
+    cpuSeconds: sum('l3_process_cpu_seconds_total', false),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The report.
+
+const LABELS: Record<MeasurementKind, { short: string; long: string }> = {
+  raw: { short: '(a) raw upsert', long: '(a) raw unnest upsert into Postgres' },
+  'at-least-once': { short: '(b) at-least-once', long: '(b) materializer, at-least-once' },
+  'exactly-once': { short: 'exactly-once', long: 'product: materializer, exactly-once' },
+};
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+function summarize(measurements: readonly Measurement[]): BenchmarkReport {
+  const of = (kind: MeasurementKind) => median(measurements.filter((m) => m.kind === kind).map((m) => m.eventsPerSecond));
+  const medians = { raw: of('raw'), 'at-least-once': of('at-least-once'), 'exactly-once': of('exactly-once') };
+  return { measurements, medians, ratioVsRaw: medians['exactly-once'] / medians.raw, ratioVsAtLeastOnce: medians['exactly-once'] / medians['at-least-once'] };
+}
+
+async function describeEnvironment(context: Context): Promise<string> {
+  const { rows } = await withAdmin(context.options.endpoints.postgresAdminUrl, (client) =>
+    client.query<{ version: string; fsync: string; sync: string }>("SELECT current_setting('server_version') AS version, current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS sync"),
+  );
+  const pgInfo = rows[0]!;
+  return [
+    `machine      ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), shared by Postgres, Kafka, the registry and the materializer`,
+    `runtime      node ${process.version}; PostgreSQL ${pgInfo.version} (fsync=${pgInfo.fsync}, synchronous_commit=${pgInfo.sync}); Kafka ${context.options.endpoints.kafkaBrokers.join(',')}`,
+  ].join('\n');
+}
+
+function renderReport(context: Context, environment: string, report: BenchmarkReport): string {
+  const { options, workload } = context;
+  const lines = [
+    '',
+    `materializer benchmark: ${workload.events.length} object events (UPSERTs: ${workload.objectCount} new objects, ${workload.events.length - workload.objectCount} updates), ${workload.tenants.length} tenants,`,
+    `  ${workload.embeddings} with a ${EMBEDDING_DIMENSION}-d embedding, no links; batch size ${options.batchSize}; objects topic ${OBJECT_PARTITIONS} partitions; relay on; ${options.rounds} round(s)`,
+    environment,
+    options.cpuProfileDir ? `NOTE: the materializer ran with --cpu-prof (profiles in ${options.cpuProfileDir}); its figures include the profiler's overhead` : '',
+    '',
+    `${'measurement'.padEnd(38)}${'median ev/s'.padStart(12)}${'min'.padStart(10)}${'max'.padStart(10)}   per round`,
+  ];
+  for (const kind of ['raw', 'at-least-once', 'exactly-once'] as const) {
+    const runs = report.measurements.filter((m) => m.kind === kind);
+    const values = runs.map((m) => m.eventsPerSecond);
+    lines.push(
+      `${LABELS[kind].long.padEnd(38)}${fmt(report.medians[kind]).padStart(12)}${fmt(Math.min(...values)).padStart(10)}${fmt(Math.max(...values)).padStart(10)}   ${runs.map((m) => fmt(m.eventsPerSecond)).join(', ')}`,
+    );
+  }
+  const verdict = (ratio: number, target: number) => `${ratio.toFixed(2)}x   target >= ${target.toFixed(2)}x   ${ratio >= target ? 'PASS' : 'BELOW'}`;
+  const loads = report.measurements.map((m) => m.loadAverage);
+  lines.push(
+    `load average (1 min) at the end of the runs: ${Math.min(...loads).toFixed(1)} to ${Math.max(...loads).toFixed(1)} on ${availableParallelism()} cores ` +
+      '(the pipeline alone keeps about 2 busy; more means other work shared the machine and the figures are noisier)',
+    '',
+    `product / (a) raw upsert        ${verdict(report.ratioVsRaw, TARGET_VS_RAW)}`,
+    `product / (b) at-least-once     ${verdict(report.ratioVsAtLeastOnce, TARGET_VS_AT_LEAST_ONCE)}`,
+    '',
+  );
+  return lines.filter((line, i) => line !== '' || i === 0 || lines[i - 1] !== '').join('\n');
+}
+
+function fmt(value: number): string {
+  return Math.round(value).toString();
+}
+
+function pad(value: number): string {
+  return String(value).padStart(2, '0');
+}
+
+function uuidFrom(random: () => number): string {
+  const hex = Array.from({ length: 32 }, () => Math.floor(random() * 16).toString(16)).join('');
+  // RFC 9562 §5.4: version 4, variant 10.
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${'89ab'[Math.floor(random() * 4)]}${hex.slice(17, 20)}-${hex.slice(20)}`;
+}
+
+// mulberry32 (Tommy Ettinger, public domain), as in the test workload: reproducible events.
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+if (import.meta.main) {
+  try {
+    const args = parseBenchmarkArgs(process.argv.slice(2));
+    // KAFKA_BROKERS, SCHEMA_REGISTRY_URL, L3_PG_ADMIN_URL (`bin/l3 stack env`), else the embedded stack's.
+    const config = loadCliConfig();
+    await runMaterializerBenchmark({
+      ...args,
+      endpoints: { postgresAdminUrl: config.postgresAdminUrl, kafkaBrokers: config.kafkaBrokers, schemaRegistryUrl: config.schemaRegistryUrl },
+    });
+  } catch (error) {
+    console.error(`materializer-benchmark: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = error instanceof BenchmarkArgsError ? 2 : 1;
+  }
+}
