@@ -1,0 +1,162 @@
+// The gateway as a Fastify instance, built but not listening (Fastify's testing guide: tests
+// call inject(), main.ts calls listen()). It serves:
+//   POST/GET /graphql   the read API of schema.graphql (Mercurius), authenticated, tenant-scoped
+//   GET /graphiql       GraphiQL, development mode only
+//   GET /livez /readyz /metrics
+//
+// A GraphQL request goes through, in order: authentication, the batch limit and the NUL check
+// (preHandler); persisted query lookup; parsing (token limit); validation (spec rules, depth,
+// aliases, NUL characters, introspection in production); the cost limit (preExecution);
+// execution in one tenant transaction (opened by the first statement); and the transaction's
+// end (onResolution, with the response hooks as backstops). Nothing before execution takes a
+// database connection.
+//
+// Extending it (mutations, subscriptions, MCP): add SDL next to schema.graphql and pass it with
+// its resolvers and loaders in `deps.extensions`; they get the same context (GatewayContext),
+// role directive, limits and error codes.
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fastify } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { JWTVerifyGetKey } from 'jose';
+import mercurius from 'mercurius';
+import type { MercuriusLoaders } from 'mercurius';
+import pg from 'pg';
+import { createLogger, type Logger } from '../runtime/logger.ts';
+import { bearerToken, createTokenVerifier } from './auth.ts';
+import type { GatewayConfig } from './config.ts';
+import { verifyDatabaseRole } from './database-role.ts';
+import { createErrorFormatter } from './error-formatter.ts';
+import { registerHealthRoutes } from './health-routes.ts';
+import { gatewayLoaders } from './loaders/index.ts';
+import { createGatewayMetrics, type GatewayMetrics } from './metrics.ts';
+import { aliasLimitRule } from './protection/alias-limit.ts';
+import { batchLimitHook } from './protection/batch-limit.ts';
+import { depthLimitRule } from './protection/depth-limit.ts';
+import { noIntrospectionRule } from './protection/introspection.ts';
+import { noNulStringsRule, nulCharacterHook } from './protection/nul-characters.ts';
+import { loadPersistedQueries, persistedQueryProvider } from './protection/persisted-queries.ts';
+import { costLimitHook } from './protection/query-cost.ts';
+import { attachScope, createRequestScope, scopeOf, type GatewayContext } from './request-scope.ts';
+import { gatewayResolvers, type ResolverMap } from './resolvers/index.ts';
+import { applyRoleChecks } from './role-checks.ts';
+import { TenantTransaction } from './tenant-transaction.ts';
+
+export const SCHEMA_FILE = new URL('./schema.graphql', import.meta.url);
+
+export interface GatewayExtensions {
+  /** More SDL (e.g. `type Mutation { ... }`, `extend type Query { ... }`). */
+  readonly schema?: readonly string[];
+  readonly resolvers?: ResolverMap;
+  readonly loaders?: MercuriusLoaders;
+}
+
+export interface GatewayDeps {
+  /** Default: a pino logger named gateway at config.logLevel. */
+  readonly logger?: Logger;
+  /** Default: a pool on config.databaseUrl, ended when the app closes. A given pool is left open. */
+  readonly pool?: pg.Pool;
+  readonly metrics?: GatewayMetrics;
+  /** Replaces the remote JWKS in JWKS mode (tests). */
+  readonly keySet?: JWTVerifyGetKey;
+  /** Default: gateway/persisted-queries.json. */
+  readonly persistedQueries?: ReadonlyMap<string, string>;
+  /** Check at ready() that the database role cannot bypass RLS or write (default true). */
+  readonly verifyDatabaseRole?: boolean;
+  readonly extensions?: GatewayExtensions;
+}
+
+// GraphQL documents are small; a document of many thousand tokens is an attack on the parser
+// and the validator, which run before any limit of ours can.
+const MAX_TOKENS = 4_000;
+const BODY_LIMIT_BYTES = 256 * 1024;
+
+export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}): Promise<FastifyInstance> {
+  const logger = deps.logger ?? createLogger({ name: 'gateway', level: config.logLevel });
+  const metrics = deps.metrics ?? createGatewayMetrics();
+  const production = config.mode === 'production';
+  const ownsPool = deps.pool === undefined;
+  const pool =
+    deps.pool ??
+    new pg.Pool({
+      connectionString: config.databaseUrl,
+      max: config.poolSize,
+      // A request waits this long for a connection, then fails (INTERNAL) instead of queueing forever.
+      connectionTimeoutMillis: 5_000,
+      idleTimeoutMillis: 30_000,
+      application_name: 'l3-gateway',
+    });
+  // An idle client's connection dying (a Postgres restart) is reported here; unhandled, it would
+  // crash the process. The pool replaces the client on the next checkout.
+  pool.on('error', (error) => logger.warn({ err: error }, 'idle database connection failed'));
+
+  const app = fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: BODY_LIMIT_BYTES, genReqId: () => randomUUID() });
+  if (ownsPool) app.addHook('onClose', async () => pool.end());
+  if (deps.verifyDatabaseRole !== false) app.addHook('onReady', async () => verifyDatabaseRole(pool));
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.httpRequests.inc({ route, method: request.method, status: String(reply.statusCode) });
+    metrics.httpDuration.observe({ route, method: request.method }, reply.elapsedTime / 1000);
+  });
+  registerHealthRoutes(app, { pool, registry: metrics.registry, logger });
+
+  const verifyToken = createTokenVerifier(config.auth, deps.keySet === undefined ? {} : { keySet: deps.keySet });
+  const authenticate = async (request: FastifyRequest): Promise<void> => {
+    const auth = await verifyToken(bearerToken(request.headers.authorization));
+    const db = new TenantTransaction({
+      pool,
+      tenantId: auth.tenantId,
+      statementTimeoutMs: config.limits.statementTimeoutMs,
+      logger: request.log,
+      onTransaction: () => metrics.dbTransactions.inc(),
+      onQuery: () => metrics.dbQueries.inc(),
+    });
+    attachScope(request, createRequestScope(auth, db, config.limits));
+  };
+  // The backstops: whatever happened (an error before execution, a batch, a client that hung
+  // up), the transaction ends and its connection goes back to the pool. finish() is idempotent,
+  // so the first hook to run ends it and the others do nothing.
+  const endTransaction = async (request: FastifyRequest, outcome: 'commit' | 'rollback'): Promise<void> => {
+    await scopeOf(request)?.db.finish(outcome);
+  };
+
+  const extensions = deps.extensions ?? {};
+  const validationRules = [depthLimitRule(config.limits.maxDepth), aliasLimitRule(config.limits.maxAliases), noNulStringsRule];
+  if (production) validationRules.push(noIntrospectionRule);
+
+  await app.register(mercurius, {
+    schema: [readFileSync(SCHEMA_FILE, 'utf8'), ...(extensions.schema ?? [])],
+    resolvers: gatewayResolvers(extensions.resolvers),
+    loaders: { ...gatewayLoaders(), ...(extensions.loaders ?? {}) },
+    schemaTransforms: [applyRoleChecks],
+    context: (request: FastifyRequest) => scopeOf(request) ?? {},
+    path: '/graphql',
+    graphiql: !production,
+    allowBatchedQueries: true,
+    validationRules,
+    persistedQueryProvider: persistedQueryProvider(deps.persistedQueries ?? loadPersistedQueries(), config.persistedOnly),
+    errorFormatter: createErrorFormatter({ production, logger, metrics }) as never,
+    graphql: { parseOptions: { maxTokens: MAX_TOKENS } },
+    additionalRouteOptions: {
+      preHandler: [authenticate, batchLimitHook(config.limits.maxBatch), nulCharacterHook],
+      onSend: async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+        await endTransaction(request, reply.statusCode < 400 ? 'commit' : 'rollback');
+        return payload;
+      },
+      onResponse: async (request: FastifyRequest) => endTransaction(request, 'rollback'),
+      onRequestAbort: async (request: FastifyRequest) => endTransaction(request, 'rollback'),
+    },
+  });
+
+  app.graphql.addHook('preExecution', costLimitHook({ maxCost: config.limits.maxCost, maxTraversalNodes: config.limits.maxTraversalNodes }));
+  app.graphql.addHook('onResolution', async (execution, context) => {
+    const { db, operationsCount } = context as GatewayContext;
+    const code = (execution.errors?.[0] as { extensions?: { code?: string } } | undefined)?.extensions?.code;
+    metrics.operations.inc({ outcome: code ?? 'ok' });
+    // A single operation is done: give the connection back before the response is serialized.
+    // A batch's operations share the transaction; the response hooks end it after the last one.
+    if (operationsCount === undefined || operationsCount === 1) await db?.finish(execution.errors === undefined ? 'commit' : 'rollback');
+  });
+  return app;
+}

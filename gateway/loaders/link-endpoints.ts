@@ -1,0 +1,24 @@
+// Link.from and Link.to as loaders: the endpoints of every link in a response are read in one
+// statement per side. Links found by a traversal already carry their endpoints and cost nothing.
+import { GatewayError } from '../errors.ts';
+import type { GatewayContext } from '../request-scope.ts';
+import type { LinkRecord } from '../sql/links.ts';
+import { objectsByIds, type ObjectRecord } from '../sql/objects.ts';
+
+function endpointLoader(side: 'from' | 'to') {
+  return async (queries: { obj: LinkRecord }[], context: GatewayContext): Promise<ObjectRecord[]> => {
+    const preloaded = (link: LinkRecord) => (side === 'from' ? link.fromObject : link.toObject);
+    const idOf = (link: LinkRecord) => (side === 'from' ? link.fromObjectId : link.toObjectId);
+    const missing = queries.filter(({ obj }) => preloaded(obj) === undefined).map(({ obj }) => idOf(obj));
+    const read = new Map((await objectsByIds(context.db, missing)).map((object) => [object.id, object]));
+    return queries.map(({ obj }) => {
+      const object = preloaded(obj) ?? read.get(idOf(obj));
+      // Links are only returned while both endpoints are live, in the same snapshot.
+      if (object === undefined) throw new GatewayError('INTERNAL', `the ${side} object of link ${obj.id} is not readable`);
+      return object;
+    });
+  };
+}
+
+export const linkFromLoader = endpointLoader('from');
+export const linkToLoader = endpointLoader('to');
