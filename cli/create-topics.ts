@@ -3,6 +3,7 @@
 // would then hash to other partitions than the processors expect.
 import { KafkaJS } from '@confluentinc/kafka-javascript';
 import { allTopics, defaultTopicNames, topicConfigOf, type TopicNames } from '../contracts/topics.ts';
+import { isTransientKafkaError, retryWithBackoff } from '../runtime/backoff.ts';
 import { CliError } from './cli-error.ts';
 
 export interface TopicOutcome {
@@ -33,7 +34,13 @@ export async function createTopics(
         })),
       });
     }
-    const metadata = await admin.fetchTopicMetadata({ topics: wanted.map((topic) => topic.name) });
+    // A topic just created may not be in the broker's metadata yet: ask again until it is.
+    const metadata = await retryWithBackoff(() => admin.fetchTopicMetadata({ topics: wanted.map((topic) => topic.name) }), {
+      isRetryable: (error) => /UNKNOWN_TOPIC|Unknown topic/i.test(`${(error as { type?: string }).type ?? ''} ${(error as Error).message}`) || isTransientKafkaError(error),
+      initialMs: 100,
+      maxMs: 2_000,
+      maxAttempts: 40,
+    });
     const partitionsOf = new Map(metadata.map((topic) => [topic.name, topic.partitions.length]));
     return wanted.map((topic) => {
       const partitions = partitionsOf.get(topic.name) ?? 0;
