@@ -1,6 +1,8 @@
 // The gateway as a Fastify instance, built but not listening (Fastify's testing guide: tests
 // call inject(), main.ts calls listen()). It serves:
-//   POST/GET /graphql   the read API of schema.graphql (Mercurius), authenticated, tenant-scoped
+//   POST/GET /graphql   the read API of schema.graphql (Mercurius), authenticated, tenant-scoped;
+//                       the mutations of commands/ (Avro commands on Kafka)
+//   WS /graphql         subscriptions (graphql-ws), fed from the l3.* topics (subscriptions/)
 //   GET /graphiql       GraphiQL, development mode only
 //   GET /livez /readyz /metrics
 //
@@ -18,17 +20,21 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fastify } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { specifiedRules, validate } from 'graphql';
 import type { JWTVerifyGetKey } from 'jose';
 import mercurius from 'mercurius';
 import type { MercuriusLoaders } from 'mercurius';
 import pg from 'pg';
+import { AvroSerde } from '../contracts/serde/index.ts';
 import { createLogger, type Logger } from '../runtime/logger.ts';
 import { bearerToken, createTokenVerifier } from './auth.ts';
+import { commandResolvers, kafkaCommandSink, MUTATIONS_SCHEMA_FILE, unconfiguredCommandResolvers, type CommandSink } from './commands/index.ts';
 import type { GatewayConfig } from './config.ts';
 import { verifyDatabaseRole } from './database-role.ts';
 import { createErrorFormatter } from './error-formatter.ts';
 import { registerHealthRoutes } from './health-routes.ts';
 import { gatewayLoaders } from './loaders/index.ts';
+import { connectionAuthenticator, kafkaEventFeed, subscriptionResolvers, SUBSCRIPTIONS_SCHEMA_FILE, type EventFeed, type Publisher } from './subscriptions/index.ts';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics.ts';
 import { aliasLimitRule } from './protection/alias-limit.ts';
 import { batchLimitHook } from './protection/batch-limit.ts';
@@ -38,7 +44,7 @@ import { noNulStringsRule, nulCharacterHook } from './protection/nul-characters.
 import { loadPersistedQueries, persistedQueryProvider } from './protection/persisted-queries.ts';
 import { costLimitHook } from './protection/query-cost.ts';
 import { attachScope, createRequestScope, scopeOf, type GatewayContext } from './request-scope.ts';
-import { gatewayResolvers, type ResolverMap } from './resolvers/index.ts';
+import { gatewayResolvers, mergeResolvers, type ResolverMap } from './resolvers/index.ts';
 import { applyRoleChecks } from './role-checks.ts';
 import { TenantTransaction } from './tenant-transaction.ts';
 
@@ -64,6 +70,10 @@ export interface GatewayDeps {
   /** Check at ready() that the database role cannot bypass RLS or write (default true). */
   readonly verifyDatabaseRole?: boolean;
   readonly extensions?: GatewayExtensions;
+  /** Where mutations produce (default: an idempotent Kafka producer on config.commands, closed with the app). */
+  readonly commandSink?: CommandSink;
+  /** What feeds subscriptions (default: a Kafka consumer of the l3.* topics on config.commands; false: none). */
+  readonly eventFeed?: EventFeed | false;
 }
 
 // GraphQL documents are small; a document of many thousand tokens is an attack on the parser
@@ -102,7 +112,11 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
   registerHealthRoutes(app, { pool, registry: metrics.registry, logger });
 
   const verifyToken = createTokenVerifier(config.auth, deps.keySet === undefined ? {} : { keySet: deps.keySet });
+  // A WebSocket upgrade (GET /graphql for subscriptions) carries no bearer header: the
+  // subscription authenticates in connection_init (subscriptions/connection-auth.ts).
+  const isUpgrade = (request: FastifyRequest): boolean => (request as FastifyRequest & { ws?: boolean }).ws === true;
   const authenticate = async (request: FastifyRequest): Promise<void> => {
+    if (isUpgrade(request)) return;
     const auth = await verifyToken(bearerToken(request.headers.authorization));
     const db = new TenantTransaction({
       pool,
@@ -122,12 +136,41 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
   };
 
   const extensions = deps.extensions ?? {};
+  let mutationResolvers: ResolverMap = unconfiguredCommandResolvers();
+  let feed: EventFeed | undefined;
+  if (config.commands !== undefined && deps.eventFeed !== false) {
+    feed =
+      deps.eventFeed ??
+      kafkaEventFeed({ brokers: config.commands.kafkaBrokers, serde: AvroSerde.connect(config.commands.schemaRegistryUrl), topics: config.commands.topics, logger });
+  } else if (deps.eventFeed !== undefined && deps.eventFeed !== false) {
+    feed = deps.eventFeed;
+  }
+  if (config.commands !== undefined) {
+    const sink = deps.commandSink ?? kafkaCommandSink(config.commands.kafkaBrokers, logger);
+    if (deps.commandSink === undefined) app.addHook('onClose', async () => sink.close());
+    mutationResolvers = commandResolvers({
+      sink,
+      serde: AvroSerde.connect(config.commands.schemaRegistryUrl),
+      topics: config.commands.topics,
+      pool,
+      statementTimeoutMs: config.limits.statementTimeoutMs,
+      waitTimeoutMs: config.commands.waitTimeoutMs,
+      logger,
+    });
+  }
   const validationRules = [depthLimitRule(config.limits.maxDepth), aliasLimitRule(config.limits.maxAliases), noNulStringsRule];
   if (production) validationRules.push(noIntrospectionRule);
 
   await app.register(mercurius, {
-    schema: [readFileSync(SCHEMA_FILE, 'utf8'), ...(extensions.schema ?? [])],
-    resolvers: gatewayResolvers(extensions.resolvers),
+    schema: [readFileSync(SCHEMA_FILE, 'utf8'), readFileSync(MUTATIONS_SCHEMA_FILE, 'utf8'), readFileSync(SUBSCRIPTIONS_SCHEMA_FILE, 'utf8'), ...(extensions.schema ?? [])],
+    resolvers: gatewayResolvers(
+      mergeResolvers(mutationResolvers, subscriptionResolvers({ pool, statementTimeoutMs: config.limits.statementTimeoutMs, logger }), extensions.resolvers ?? {}),
+    ),
+    subscription: {
+      onConnect: connectionAuthenticator(verifyToken, logger),
+      // The socket, so a subscription can close its connection when the token expires.
+      context: (socket: unknown) => ({ websocket: socket }),
+    },
     loaders: { ...gatewayLoaders(), ...(extensions.loaders ?? {}) },
     schemaTransforms: [applyRoleChecks],
     context: (request: FastifyRequest) => scopeOf(request) ?? {},
@@ -139,7 +182,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     errorFormatter: createErrorFormatter({ production, logger, metrics }) as never,
     graphql: { parseOptions: { maxTokens: MAX_TOKENS } },
     additionalRouteOptions: {
-      preHandler: [authenticate, batchLimitHook(config.limits.maxBatch), nulCharacterHook],
+      preHandler: [authenticate, skipUpgrade(batchLimitHook(config.limits.maxBatch)), skipUpgrade(nulCharacterHook)],
       onSend: async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
         await endTransaction(request, reply.statusCode < 400 ? 'commit' : 'rollback');
         return payload;
@@ -149,6 +192,18 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     },
   });
 
+  if (feed !== undefined) {
+    const running = feed;
+    app.addHook('onReady', async () => running.start(app.graphql.pubsub as unknown as Publisher));
+    app.addHook('onClose', async () => running.close());
+  }
+
+  // Mercurius hands subscription documents to graphql-js' subscribe() without validating them:
+  // the spec's rules and ours (depth, aliases, NUL, introspection in production) run here.
+  app.graphql.addHook('preSubscriptionExecution', async (schema, document) => {
+    const errors = validate(schema, document, [...specifiedRules, ...validationRules]);
+    if (errors.length > 0) throw errors[0];
+  });
   app.graphql.addHook('preExecution', costLimitHook({ maxCost: config.limits.maxCost, maxTraversalNodes: config.limits.maxTraversalNodes }));
   app.graphql.addHook('onResolution', async (execution, context) => {
     const { db, operationsCount } = context as GatewayContext;
@@ -159,4 +214,12 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     if (operationsCount === undefined || operationsCount === 1) await db?.finish(execution.errors === undefined ? 'commit' : 'rollback');
   });
   return app;
+}
+
+/** The GraphQL request checks do not apply to a WebSocket upgrade (subscriptions check their own operations). */
+function skipUpgrade(hook: (request: FastifyRequest) => Promise<void>): (request: FastifyRequest) => Promise<void> {
+  return async (request) => {
+    if ((request as FastifyRequest & { ws?: boolean }).ws === true) return;
+    await hook(request);
+  };
 }

@@ -2,7 +2,8 @@
 // stops the process with a message naming the variable (main.ts exits with 78, EX_CONFIG).
 // Nothing else in gateway/ reads process.env.
 import type { LogLevel } from '../runtime/logger.ts';
-import { choiceValue, ConfigError, integerValue, logLevelValue, urlValue, type Env } from '../runtime/config-values.ts';
+import type { TopicNames } from '../contracts/topics.ts';
+import { brokersValue, choiceValue, ConfigError, integerValue, logLevelValue, topicNamesValue, urlValue, type Env } from '../runtime/config-values.ts';
 
 export { ConfigError };
 
@@ -35,6 +36,20 @@ export interface GatewayLimits {
   readonly statementTimeoutMs: number;
 }
 
+/**
+ * Where mutations send their commands (Avro on Kafka, schemas from the registry). Absent when
+ * neither KAFKA_BROKERS nor SCHEMA_REGISTRY_URL is set: the gateway then serves reads only and
+ * mutations answer INTERNAL ("commands are not configured").
+ */
+export interface CommandsConfig {
+  readonly kafkaBrokers: readonly string[];
+  readonly schemaRegistryUrl: string;
+  /** Topic names with L3_TOPIC_<KEY> overrides (proposals, decisions, and the l3.* feeds). */
+  readonly topics: TopicNames;
+  /** How long a mutation with `wait: true` waits for the processor (GATEWAY_WAIT_TIMEOUT_MS). */
+  readonly waitTimeoutMs: number;
+}
+
 export interface GatewayConfig {
   readonly host: string;
   readonly port: number;
@@ -47,6 +62,7 @@ export interface GatewayConfig {
   readonly limits: GatewayLimits;
   /** Only the queries of gateway/persisted-queries.json are executed; ad-hoc documents are refused. */
   readonly persistedOnly: boolean;
+  readonly commands: CommandsConfig | undefined;
 }
 
 // RFC 7518 §3.2: an HS256 key must be at least as long as the hash output (256 bits).
@@ -74,6 +90,20 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
       statementTimeoutMs: integerValue(env, 'GATEWAY_STATEMENT_TIMEOUT_MS', 5000, 10, 600_000),
     }),
     persistedOnly,
+    commands: commandsValue(env),
+  });
+}
+
+function commandsValue(env: Env): CommandsConfig | undefined {
+  const waitTimeoutMs = integerValue(env, 'GATEWAY_WAIT_TIMEOUT_MS', 10_000, 100, 300_000);
+  const topics = topicNamesValue(env);
+  if (!env.KAFKA_BROKERS && !env.SCHEMA_REGISTRY_URL) return undefined;
+  if (!env.KAFKA_BROKERS) throw new ConfigError('KAFKA_BROKERS', 'is required when SCHEMA_REGISTRY_URL is set (mutations need both)');
+  return Object.freeze({
+    kafkaBrokers: brokersValue(env),
+    schemaRegistryUrl: urlValue(env, 'SCHEMA_REGISTRY_URL', ['http:', 'https:']),
+    topics,
+    waitTimeoutMs,
   });
 }
 

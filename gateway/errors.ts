@@ -70,6 +70,12 @@ export const GATEWAY_ERRORS = {
     message: 'the query took too long',
     doc: 'A database statement ran past GATEWAY_STATEMENT_TIMEOUT_MS and was cancelled.',
   },
+  TIMEOUT: {
+    status: 504,
+    retryable: true,
+    message: 'the command was sent but the processor has not applied it yet',
+    doc: 'A mutation with wait: true whose command the processor did not apply within GATEWAY_WAIT_TIMEOUT_MS; the command stays on its topic and will be applied.',
+  },
   INTERNAL: {
     status: 500,
     retryable: true,
