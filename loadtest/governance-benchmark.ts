@@ -7,13 +7,10 @@
 // run, on the same stack, with the same ontology (examples/ontology/demo.yaml).
 //   node loadtest/governance-benchmark.ts [--proposals N] [--events E] [--rounds R]   (or bin/l3 bench governance)
 // What the figures mean: loadtest/README.md, "Governance throughput".
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
 import { KafkaJS } from '@confluentinc/kafka-javascript';
 import pg from 'pg';
 import { encodeDecision, encodeProposal, newDecision, newProposal, type EncodedCommand } from '../cli/actions-command.ts';
@@ -26,7 +23,15 @@ import { resolveTopicNames, subjectOf, topicCatalog, type TopicNames } from '../
 import { parseOntology, toTypeDefChanges, validateOntology, type OntologyFile } from '../ontology/index.ts';
 import { kafkaKey, objectEntityId } from '../processors/materializer/entity-keys.ts';
 import { applyTypeDef } from '../processors/materializer/sql/type-definitions.ts';
-import { BenchmarkArgsError, type BenchmarkEndpoints } from './materializer-benchmark.ts';
+import { checkpoint, dropDatabase, withClient } from './support/bench-database.ts';
+import { describeEnvironment } from './support/bench-environment.ts';
+import { deleteKafkaLeftovers, ensureTopics, highWatermarks, newRunId, produce } from './support/bench-kafka.ts';
+import { BenchmarkArgsError, integerOption, parseBenchmarkOptions } from './support/benchmark-args.ts';
+import type { BenchmarkEndpoints } from './support/benchmark-endpoints.ts';
+import { POLL_MS, pollUntil } from './support/poll-until.ts';
+import { scrapeMetrics, startProcessorChild, type ProcessorChild, type ScrapedMetrics } from './support/processor-child.ts';
+import { mulberry32, uuidFrom } from './support/seeded-random.ts';
+import { fmt, median } from './support/stats.ts';
 
 export { BenchmarkArgsError };
 
@@ -37,9 +42,8 @@ const APPROVERS = ['approver:alice', 'approver:bob'] as const;
 // Share of the baseline's events that create an object; the rest update one created before.
 const NEW_OBJECT_SHARE = 0.5;
 const SEED = 20_260_101;
-// Completion is polled: the end of a run is known to within this.
-const POLL_MS = 20;
-const RUN_TIMEOUT_MS = 15 * 60_000;
+// Connections of the benchmark itself (the approver loop's are 'l3-bench-approver').
+const APPLICATION_NAME = 'l3-bench-governance';
 
 // Fixed names for what nobody reads back (outbox output, the empty results topic) and for the
 // value subjects the commands are encoded under; each measurement consumes fresh topics of its
@@ -99,23 +103,16 @@ export interface GovernanceBenchmarkReport {
 export const GOVERNANCE_BENCHMARK_USAGE = 'governance [--proposals N] [--events E] [--rounds R]';
 
 export function parseGovernanceBenchmarkArgs(args: readonly string[]): GovernanceBenchmarkArgs {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...args],
-      options: { proposals: { type: 'string', default: '1000' }, events: { type: 'string', default: '20000' }, rounds: { type: 'string', default: '1' } },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new BenchmarkArgsError(`${(error as Error).message}; usage: ${GOVERNANCE_BENCHMARK_USAGE}`);
-  }
-  const integer = (name: string, raw: string, min: number, max: number): number => {
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) throw new BenchmarkArgsError(`--${name} must be an integer from ${min} to ${max}, got "${raw}"`);
-    return value;
+  const values = parseBenchmarkOptions(
+    args,
+    { proposals: { type: 'string', default: '1000' }, events: { type: 'string', default: '20000' }, rounds: { type: 'string', default: '1' } },
+    GOVERNANCE_BENCHMARK_USAGE,
+  );
+  return {
+    proposals: integerOption('proposals', values.proposals, 10, 1_000_000),
+    events: integerOption('events', values.events, 100, 5_000_000),
+    rounds: integerOption('rounds', values.rounds, 1, 50),
   };
-  return { proposals: integer('proposals', values.proposals, 10, 1_000_000), events: integer('events', values.events, 100, 5_000_000), rounds: integer('rounds', values.rounds, 1, 50) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -161,7 +158,7 @@ export async function runGovernanceBenchmark(options: GovernanceBenchmarkOptions
   const context: Context = { endpoints, proposals: options.proposals, kafka, serde, ontology: benchOntology(), baseline: { messages, objects: baselineEvents.objects }, progress, logDir };
   progress(`${events} baseline events (${baselineEvents.objects} objects) generated and encoded in ${((Date.now() - prepared) / 1000).toFixed(1)} s`);
 
-  const environment = await describeEnvironment(endpoints);
+  const environment = await describeEnvironment(endpoints, APPLICATION_NAME, 'the processor');
   const measurements: GovernanceMeasurement[] = [];
   const kinds: readonly GovernanceMeasurementKind[] = ['baseline', 'low', 'high'];
   let failed = false;
@@ -240,7 +237,7 @@ const siteId = (i: number) => `site-${String(i).padStart(7, '0')}`;
 
 /** The baseline: the materializer (exactly-once, relay on) applying the upserts from a fresh topic. */
 async function measureBaseline(context: Context, round: number): Promise<GovernanceMeasurement> {
-  const run = newRun();
+  const run = newRunId();
   const topic = `bench.governance.${run}.objects`;
   const groupId = `bench-governance-${run}-materializer`;
   const db = await createBenchDatabase(context, { pumps: 0 });
@@ -249,8 +246,8 @@ async function measureBaseline(context: Context, round: number): Promise<Governa
     await ensureTopics(context.kafka, [{ topic, numPartitions: topicCatalog.objects.partitions }]);
     await produce(context.kafka, topic, context.baseline.messages);
     const highs = await highWatermarks(context.kafka, topic);
-    await checkpoint(context);
-    child = startProcessorChild(context, 'materializer', `baseline-round${round}`, {
+    await checkpoint(context.endpoints.postgresAdminUrl, APPLICATION_NAME);
+    child = startChild(context, 'materializer', `baseline-round${round}`, {
       DATABASE_URL: db.urls.processor,
       MATERIALIZER_GROUP_ID: groupId,
       MATERIALIZER_INSTANCE_ID: `bench-${run}`,
@@ -259,15 +256,15 @@ async function measureBaseline(context: Context, round: number): Promise<Governa
       MATERIALIZER_RELAY: 'on',
       ...topicEnv({ ...BENCH_TOPICS, objects: topic }),
     });
-    const finishedAt = await withClient(db.urls.admin, (admin) =>
+    const finishedAt = await withClient(db.urls.admin, APPLICATION_NAME, (admin) =>
       pollUntil(child!, async () => {
         const { rows } = await admin.query<{ partition: number; next_offset: string }>('SELECT partition, next_offset FROM consumer_offsets WHERE consumer_group = $1 AND topic = $2', [groupId, topic]);
         const stored = new Map(rows.map((row) => [row.partition, Number(row.next_offset)]));
         return [...highs].every(([partition, high]) => (stored.get(partition) ?? 0) >= high);
-      }),
+      }, UNFINISHED),
     );
     const metrics = await scrapeMetrics(child);
-    const { rows } = await withClient(db.urls.admin, (admin) =>
+    const { rows } = await withClient(db.urls.admin, APPLICATION_NAME, (admin) =>
       admin.query<{ started: string; objects: string; versions: string | null; dead: string; backlog: string }>(
         `SELECT extract(epoch FROM min(created_at)) * 1000 AS started, count(*) AS objects, sum(version) AS versions,
            (SELECT count(*) FROM dead_letters) AS dead, (SELECT count(*) FROM outbox WHERE published_at IS NULL) AS backlog FROM objects`,
@@ -282,8 +279,8 @@ async function measureBaseline(context: Context, round: number): Promise<Governa
     return { kind: 'baseline', round, items: events, seconds, perSecond: events / seconds, detail: describeRun(metrics, seconds, Number(result.backlog)), loadAverage: loadavg()[0]! };
   } finally {
     if (child) await child.stop();
-    await dropDatabase(context, db.name);
-    await deleteKafkaLeftovers(context, [topic], [groupId]);
+    await dropDatabase(context.endpoints.postgresAdminUrl, APPLICATION_NAME, db.name);
+    await deleteRunLeftovers(context, [topic], [groupId]);
   }
 }
 
@@ -294,7 +291,7 @@ async function measureBaseline(context: Context, round: number): Promise<Governa
  */
 async function measureLifecycle(context: Context, kind: 'low' | 'high', round: number): Promise<GovernanceMeasurement> {
   const n = context.proposals;
-  const run = newRun();
+  const run = newRunId();
   const topics = { ...BENCH_TOPICS, proposals: `bench.governance.${run}.proposals`, decisions: `bench.governance.${run}.decisions` };
   const groupId = `bench-governance-${run}-governance`;
   const db = await createBenchDatabase(context, { pumps: n, sites: kind === 'high' });
@@ -325,8 +322,8 @@ async function measureLifecycle(context: Context, kind: 'low' | 'high', round: n
       proposals.push(await encodeProposal(context.serde, event, BENCH_TOPICS.proposals));
     }
     await produce(context.kafka, topics.proposals, proposals);
-    await checkpoint(context);
-    child = startProcessorChild(context, 'governance', `${kind}-round${round}`, {
+    await checkpoint(context.endpoints.postgresAdminUrl, APPLICATION_NAME);
+    child = startChild(context, 'governance', `${kind}-round${round}`, {
       DATABASE_URL: db.urls.processor,
       GOVERNANCE_GROUP_ID: groupId,
       GOVERNANCE_INSTANCE_ID: `bench-${run}`,
@@ -335,19 +332,19 @@ async function measureLifecycle(context: Context, kind: 'low' | 'high', round: n
       ...topicEnv(topics),
     });
     if (kind === 'high') approver = startApprover(context, db.urls.gateway, topics.decisions);
-    const finishedAt = await withClient(db.urls.admin, (admin) =>
+    const finishedAt = await withClient(db.urls.admin, APPLICATION_NAME, (admin) =>
       pollUntil(child!, async () => {
         approver?.check();
         const { rows } = await admin.query<{ state: string; n: string; reason: string | null }>('SELECT state, count(*) AS n, min(state_reason) AS reason FROM action_proposals GROUP BY state');
         const bad = rows.find((row) => !['PROPOSED', 'SIMULATED', 'PENDING_APPROVAL', 'APPROVED', 'EXECUTING', 'EXECUTED'].includes(row.state));
         if (bad) throw new Error(`${bad.n} proposal(s) ended ${bad.state} (e.g. "${bad.reason}"); log: ${child!.logFile}`);
         return Number(rows.find((row) => row.state === 'EXECUTED')?.n ?? 0) === n;
-      }),
+      }, UNFINISHED),
     );
     const sent = approver ? await approver.stop() : 0;
     approver = undefined;
     const metrics = await scrapeMetrics(child);
-    const { rows } = await withClient(db.urls.admin, (admin) =>
+    const { rows } = await withClient(db.urls.admin, APPLICATION_NAME, (admin) =>
       admin.query<{ started: string; approvals: string; done: string; audit: string; dead: string; backlog: string }>(
         `SELECT extract(epoch FROM min(created_at)) * 1000 AS started,
            (SELECT count(*) FROM action_approvals) AS approvals,
@@ -370,8 +367,8 @@ async function measureLifecycle(context: Context, kind: 'low' | 'high', round: n
   } finally {
     if (approver) await approver.stop().catch(() => 0);
     if (child) await child.stop();
-    await dropDatabase(context, db.name);
-    await deleteKafkaLeftovers(context, [topics.proposals, topics.decisions], [groupId]);
+    await dropDatabase(context.endpoints.postgresAdminUrl, APPLICATION_NAME, db.name);
+    await deleteRunLeftovers(context, [topics.proposals, topics.decisions], [groupId]);
   }
 }
 
@@ -465,7 +462,7 @@ async function createBenchDatabase(context: Context, seed: { pumps: number; site
   let urls: DatabaseUrls;
   try {
     urls = await provisionDatabase(context.endpoints.postgresAdminUrl, name);
-    await withClient(urls.processor, async (client) => {
+    await withClient(urls.processor, APPLICATION_NAME, async (client) => {
       await client.query('BEGIN');
       await client.query("SELECT set_config('app.tenant_id', $1, true)", [TENANT_ID]);
       for (const change of toTypeDefChanges(context.ontology, { actor: 'bench', occurredAt: Date.now() })) {
@@ -495,158 +492,33 @@ async function createBenchDatabase(context: Context, seed: { pumps: number; site
       await client.query('COMMIT');
     });
   } catch (error) {
-    await dropDatabase(context, name);
+    await dropDatabase(context.endpoints.postgresAdminUrl, APPLICATION_NAME, name);
     throw error;
   }
   return { name, urls };
 }
 
-async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url, application_name: 'l3-bench-governance' });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
-async function dropDatabase(context: Context, name: string): Promise<void> {
-  await withClient(context.endpoints.postgresAdminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`));
-}
-
-/** Every measurement starts right after a checkpoint, so none pays for another's dirty pages. */
-async function checkpoint(context: Context): Promise<void> {
-  await withClient(context.endpoints.postgresAdminUrl, (client) => client.query('CHECKPOINT'));
-}
-
 // ---------------------------------------------------------------------------------------------
 // Kafka.
-
-const newRun = () => `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 
 /** L3_TOPIC_<KEY> for every topic (runtime/config-values.ts's topicNamesValue). */
 function topicEnv(names: TopicNames): Record<string, string> {
   return Object.fromEntries(Object.entries(names).map(([key, name]) => [`L3_TOPIC_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`, name]));
 }
 
-async function withKafkaAdmin<T>(kafka: KafkaJS.Kafka, fn: (admin: KafkaJS.Admin) => Promise<T>): Promise<T> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    return await fn(admin);
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-async function ensureTopics(kafka: KafkaJS.Kafka, topics: readonly { topic: string; numPartitions: number }[]): Promise<void> {
-  await withKafkaAdmin(kafka, async (admin) => {
-    const existing = new Set(await admin.listTopics());
-    const missing = topics.filter((t) => !existing.has(t.topic));
-    if (missing.length > 0) await admin.createTopics({ topics: missing.map((t) => ({ ...t, replicationFactor: 1 })) });
-  });
-}
-
-async function produce(kafka: KafkaJS.Kafka, topic: string, messages: readonly KafkaJS.Message[]): Promise<void> {
-  const producer = kafka.producer({ kafkaJS: { idempotent: true, acks: -1 }, 'linger.ms': 20 });
-  await producer.connect();
-  try {
-    for (let i = 0; i < messages.length; i += 10_000) await producer.sendBatch({ topicMessages: [{ topic, messages: messages.slice(i, i + 10_000) }] });
-  } finally {
-    await producer.disconnect();
-  }
-}
-
-async function highWatermarks(kafka: KafkaJS.Kafka, topic: string): Promise<Map<number, number>> {
-  const offsets = await withKafkaAdmin(kafka, (admin) => admin.fetchTopicOffsets(topic));
-  return new Map(offsets.map((o) => [o.partition, Number(o.high)]));
-}
-
-async function deleteKafkaLeftovers(context: Context, topics: readonly string[], groups: readonly string[]): Promise<void> {
-  await withKafkaAdmin(context.kafka, async (admin) => {
-    await admin.deleteTopics({ topics: [...topics] });
-    await admin.deleteGroups([...groups]).catch(() => {}); // an exactly-once group may hold nothing to delete
-  }).catch((error: unknown) => context.progress(`could not delete ${topics.join(', ')}: ${(error as Error).message}`));
+/** A run's topics and consumer groups; a failure to delete them is reported, not thrown. */
+async function deleteRunLeftovers(context: Context, topics: readonly string[], groups: readonly string[]): Promise<void> {
+  await deleteKafkaLeftovers(context.kafka, topics, groups).catch((error: unknown) => context.progress(`could not delete ${topics.join(', ')}: ${(error as Error).message}`));
 }
 
 // ---------------------------------------------------------------------------------------------
 // The processor child processes.
 
-interface ProcessorChild {
-  readonly logFile: string;
-  readonly exited: boolean;
-  /** The health server (for /metrics), once the child has logged it. */
-  healthUrl(): Promise<string>;
-  stop(): Promise<void>;
+function startChild(context: Context, processor: 'materializer' | 'governance', label: string, env: Record<string, string>): ProcessorChild {
+  return startProcessorChild({ processor, endpoints: context.endpoints, logFile: join(context.logDir, `${processor}-${label}.log`), env });
 }
 
-function startProcessorChild(context: Context, processor: 'materializer' | 'governance', label: string, env: Record<string, string>): ProcessorChild {
-  const logFile = join(context.logDir, `${processor}-${label}.log`);
-  const log = createWriteStream(logFile);
-  const child = spawn(process.execPath, [join(ROOT, 'processors', processor, 'main.ts')], {
-    env: { PATH: process.env.PATH, KAFKA_BROKERS: context.endpoints.kafkaBrokers.join(','), SCHEMA_REGISTRY_URL: context.endpoints.schemaRegistryUrl, LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stderr.pipe(log, { end: false });
-  let resolveHealth: (url: string) => void = () => {};
-  const health = new Promise<string>((resolve) => (resolveHealth = resolve));
-  createInterface({ input: child.stdout }).on('line', (line) => {
-    log.write(`${line}\n`);
-    const match = /"port":(\d+),"msg":"health server listening"/.exec(line);
-    if (match) resolveHealth(`http://127.0.0.1:${match[1]}`);
-  });
-  let hasExited = false;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve())).then(() => (hasExited = true));
-  return {
-    logFile,
-    get exited() {
-      return hasExited;
-    },
-    healthUrl: () => health,
-    stop: async () => {
-      if (!hasExited) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 40_000);
-        await exited;
-        clearTimeout(timer);
-      }
-      log.end();
-    },
-  };
-}
-
-/** Polls until `done`; returns when the successful poll began (epoch ms). */
-async function pollUntil(child: ProcessorChild, done: () => Promise<boolean>): Promise<number> {
-  const deadline = Date.now() + RUN_TIMEOUT_MS;
-  for (;;) {
-    if (child.exited) throw new Error(`the processor exited before the run was complete; log: ${child.logFile}`);
-    const polledAt = Date.now();
-    if (await done()) return polledAt;
-    if (Date.now() > deadline) throw new Error(`not complete after ${RUN_TIMEOUT_MS / 60_000} min; log: ${child.logFile}`);
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
-}
-
-interface ScrapedMetrics {
-  readonly batches: number;
-  readonly records: number;
-  readonly batchSeconds: number;
-  readonly cpuSeconds: number;
-}
-
-/** The child's own Prometheus figures (runtime/metrics.ts), summed over its topics. */
-async function scrapeMetrics(child: ProcessorChild): Promise<ScrapedMetrics> {
-  const text = await (await fetch(`${await child.healthUrl()}/metrics`)).text();
-  const sum = (name: string): number => {
-    let total = 0;
-    for (const line of text.split('\n')) {
-      if (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) total += Number(line.slice(line.lastIndexOf(' ') + 1));
-    }
-    return total;
-  };
-  return { batches: sum('l3_batches_total'), records: sum('l3_records_consumed_total'), batchSeconds: sum('l3_batch_duration_seconds_sum'), cpuSeconds: sum('l3_process_cpu_seconds_total') };
-}
+const UNFINISHED = { exitedMessage: 'the processor exited before the run was complete', timeoutMessage: 'not complete' };
 
 function describeRun(metrics: ScrapedMetrics, seconds: number, backlog: number): string {
   return (
@@ -665,27 +537,10 @@ const LABELS: Record<GovernanceMeasurementKind, { short: string; long: string; u
   high: { short: 'HIGH', long: 'HIGH decommission_pump, two approvals', unit: 'proposals' },
 };
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((x, y) => x - y);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
 function summarize(measurements: readonly GovernanceMeasurement[]): GovernanceBenchmarkReport {
   const of = (kind: GovernanceMeasurementKind) => median(measurements.filter((m) => m.kind === kind).map((m) => m.perSecond));
   const medians = { baseline: of('baseline'), low: of('low'), high: of('high') };
   return { measurements, medians, lowVsBaseline: medians.low / medians.baseline, highVsBaseline: medians.high / medians.baseline };
-}
-
-async function describeEnvironment(endpoints: BenchmarkEndpoints): Promise<string> {
-  const { rows } = await withClient(endpoints.postgresAdminUrl, (client) =>
-    client.query<{ version: string; fsync: string; sync: string }>("SELECT current_setting('server_version') AS version, current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS sync"),
-  );
-  const info = rows[0]!;
-  return [
-    `machine      ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), shared by Postgres, Kafka, the registry and the processor`,
-    `runtime      node ${process.version}; PostgreSQL ${info.version} (fsync=${info.fsync}, synchronous_commit=${info.sync}); Kafka ${endpoints.kafkaBrokers.join(',')}`,
-  ].join('\n');
 }
 
 function renderReport(size: { proposals: number; events: number; rounds: number; objects: number }, environment: string, report: GovernanceBenchmarkReport): string {
@@ -712,28 +567,6 @@ function renderReport(size: { proposals: number; events: number; rounds: number;
     '',
   );
   return lines.join('\n');
-}
-
-function fmt(value: number): string {
-  return Math.round(value).toString();
-}
-
-function uuidFrom(random: () => number): string {
-  const hex = Array.from({ length: 32 }, () => Math.floor(random() * 16).toString(16)).join('');
-  // RFC 9562 §5.4: version 4, variant 10.
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${'89ab'[Math.floor(random() * 4)]}${hex.slice(17, 20)}-${hex.slice(20)}`;
-}
-
-// mulberry32 (Tommy Ettinger, public domain): reproducible events.
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 if (import.meta.main) {

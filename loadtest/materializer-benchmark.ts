@@ -6,15 +6,11 @@
 // all three measured on the same pre-generated events and alternated over rounds.
 //   node loadtest/materializer-benchmark.ts [--events N] [--rounds R]     (or bin/l3 bench materializer)
 // What the figures mean and why the baselines are fair: loadtest/README.md.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
 import { KafkaJS } from '@confluentinc/kafka-javascript';
-import pg from 'pg';
 import { loadCliConfig } from '../cli/config.ts';
 import { provisionDatabase, type DatabaseUrls } from '../cli/provision-database.ts';
 import { ObjectChangeSchema, type ObjectChange } from '../contracts/generated/object-change.ts';
@@ -28,17 +24,27 @@ import { EMBEDDING_DIMENSION } from '../processors/materializer/property-validat
 import { writeObjects } from '../processors/materializer/sql/objects.ts';
 import { applyTypeDef } from '../processors/materializer/sql/type-definitions.ts';
 import { generateWorkload } from '../test/support/materializer/workload.ts';
+import { checkpoint, dropDatabase, newClient, withClient } from './support/bench-database.ts';
+import { describeEnvironment } from './support/bench-environment.ts';
+import { deleteKafkaLeftovers, ensureTopics, highWatermarks, newRunId, produce } from './support/bench-kafka.ts';
+import { BenchmarkArgsError, integerOption, parseBenchmarkOptions } from './support/benchmark-args.ts';
+import type { BenchmarkEndpoints } from './support/benchmark-endpoints.ts';
+import { pollUntil } from './support/poll-until.ts';
+import { scrapeMetrics, startProcessorChild, type ProcessorChild } from './support/processor-child.ts';
+import { mulberry32, uuidFrom } from './support/seeded-random.ts';
+import { fmt, median } from './support/stats.ts';
 
-const ROOT = join(import.meta.dirname, '..');
+export { BenchmarkArgsError };
+export type { BenchmarkEndpoints };
+
 const TARGET_VS_RAW = 0.7;
 const TARGET_VS_AT_LEAST_ONCE = 0.9;
 // Share of events that create an object; the rest update an object created before.
 const NEW_OBJECT_SHARE = 0.5;
 const TENANTS = 3;
 const SEED = 20_250_101;
-// Completion is polled: the end of a run is known to within this (about 0.5% of a 5 s run).
-const POLL_MS = 20;
-const RUN_TIMEOUT_MS = 15 * 60_000;
+// Connections of the benchmark itself (the materializer's are 'l3-materializer').
+const APPLICATION_NAME = 'l3-bench';
 
 // Fixed names: the typedefs and links topics stay empty (the ontology is seeded in Postgres, and
 // the benchmark has no links); the relay publishes to the changes topic. The objects topic is
@@ -52,13 +58,6 @@ const BENCH_TOPICS = resolveTopicNames({
 });
 const OBJECT_PARTITIONS = topicCatalog.objects.partitions;
 
-export class BenchmarkArgsError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'BenchmarkArgsError';
-  }
-}
-
 export interface BenchmarkArgs {
   /** Object events generated (and applied by each measurement). */
   readonly events: number;
@@ -69,12 +68,6 @@ export interface BenchmarkArgs {
   readonly embeddingShare: number;
   /** When set, the materializer children run with --cpu-prof and write their profiles here. */
   readonly cpuProfileDir: string | undefined;
-}
-
-export interface BenchmarkEndpoints {
-  readonly postgresAdminUrl: string;
-  readonly kafkaBrokers: readonly string[];
-  readonly schemaRegistryUrl: string;
 }
 
 export interface MaterializerBenchmarkOptions extends BenchmarkArgs {
@@ -105,34 +98,23 @@ export interface BenchmarkReport {
 export const BENCHMARK_USAGE = 'materializer [--events N] [--rounds R] [--batch-size B] [--embeddings SHARE] [--cpu-prof DIR]';
 
 export function parseBenchmarkArgs(args: readonly string[]): BenchmarkArgs {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...args],
-      options: {
-        events: { type: 'string', default: '50000' },
-        rounds: { type: 'string', default: '3' },
-        'batch-size': { type: 'string', default: '1000' },
-        embeddings: { type: 'string', default: '0' },
-        'cpu-prof': { type: 'string' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new BenchmarkArgsError(`${(error as Error).message}; usage: ${BENCHMARK_USAGE}`);
-  }
-  const integer = (name: string, raw: string, min: number, max: number): number => {
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) throw new BenchmarkArgsError(`--${name} must be an integer from ${min} to ${max}, got "${raw}"`);
-    return value;
-  };
+  const values = parseBenchmarkOptions(
+    args,
+    {
+      events: { type: 'string', default: '50000' },
+      rounds: { type: 'string', default: '3' },
+      'batch-size': { type: 'string', default: '1000' },
+      embeddings: { type: 'string', default: '0' },
+      'cpu-prof': { type: 'string' },
+    },
+    BENCHMARK_USAGE,
+  );
   const embeddingShare = Number(values.embeddings);
   if (!(embeddingShare >= 0 && embeddingShare <= 1)) throw new BenchmarkArgsError(`--embeddings must be a share from 0 to 1, got "${values.embeddings}"`);
   return {
-    events: integer('events', values.events, 100, 5_000_000),
-    rounds: integer('rounds', values.rounds, 1, 50),
-    batchSize: integer('batch-size', values['batch-size'], 1, 100_000),
+    events: integerOption('events', values.events, 100, 5_000_000),
+    rounds: integerOption('rounds', values.rounds, 1, 50),
+    batchSize: integerOption('batch-size', values['batch-size'], 1, 100_000),
     embeddingShare,
     cpuProfileDir: values['cpu-prof'],
   };
@@ -297,7 +279,7 @@ export async function runMaterializerBenchmark(options: MaterializerBenchmarkOpt
   const bytes = messages.reduce((sum, m) => sum + m.value.length, 0);
   progress(`${workload.events.length} events (${workload.objectCount} objects, ${(bytes / workload.events.length).toFixed(0)} B/event) generated and encoded in ${((Date.now() - prepared) / 1000).toFixed(1)} s`);
 
-  const environment = await describeEnvironment(context);
+  const environment = await describeEnvironment(endpoints, APPLICATION_NAME, 'the materializer');
   const measurements: Measurement[] = [];
   const kinds: readonly MeasurementKind[] = ['raw', 'at-least-once', 'exactly-once'];
   let failed = false;
@@ -335,7 +317,7 @@ async function measureRaw(context: Context, round: number): Promise<Measurement>
     const batches = context.rawBatches.map((batch) =>
       batch.map(({ tenantId, writes }) => ({ tenantId, writes: writes.map((w) => ({ ...w, objectTypeId: typeIds.get(`${tenantId}/${w.objectType}`)! })) })),
     );
-    await checkpoint(context);
+    await checkpoint(context.options.endpoints.postgresAdminUrl, APPLICATION_NAME);
     const client = newClient(db.urls.processor, 'l3-bench-raw');
     await client.connect();
     let seconds: number;
@@ -358,35 +340,42 @@ async function measureRaw(context: Context, round: number): Promise<Measurement>
     await verifyApplied(context, db.urls.admin);
     return { kind: 'raw', round, seconds, eventsPerSecond: context.workload.events.length / seconds, detail: `${rows} rows in ${batches.length} transactions`, loadAverage: loadavg()[0]! };
   } finally {
-    await dropDatabase(context, db.name);
+    await dropDatabase(context.options.endpoints.postgresAdminUrl, APPLICATION_NAME, db.name);
   }
 }
 
 /** (b) and the product: the real materializer as a child, on topics produced before it starts. */
 async function measurePipeline(context: Context, mode: 'exactly-once' | 'at-least-once', round: number): Promise<Measurement> {
   const { options, kafka, workload } = context;
-  const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  const runId = newRunId();
   const topic = `bench.materializer.${runId}.objects`;
   const groupId = `bench-materializer-${runId}`;
   const db = await createBenchDatabase(context);
-  let child: MaterializerChild | undefined;
+  let child: ProcessorChild | undefined;
   try {
     await ensureTopics(kafka, [{ topic, numPartitions: OBJECT_PARTITIONS }]);
     await produce(kafka, topic, context.messages);
     const highs = await highWatermarks(kafka, topic);
     const total = [...highs.values()].reduce((sum, high) => sum + high, 0);
     if (total !== workload.events.length) throw new Error(`${topic} holds ${total} records, expected ${workload.events.length}`);
-    await checkpoint(context);
+    await checkpoint(context.options.endpoints.postgresAdminUrl, APPLICATION_NAME);
 
     child = startMaterializer(context, { mode, round, runId, topic, groupId, databaseUrl: db.urls.processor });
     const isApplied = mode === 'exactly-once' ? postgresOffsetsReached(db.urls.admin, groupId, topic, highs) : kafkaOffsetsReached(kafka, groupId, topic, highs);
     let finishedAt: number;
     let cpuAtStart: number | undefined;
     try {
-      finishedAt = await waitUntilApplied(child, context.interrupted, isApplied.check, async (progressed) => {
-        // The child's CPU time from (about) its first batch, to tell a busy process from a waiting one.
-        if (progressed && cpuAtStart === undefined) cpuAtStart = (await scrapeMetrics(child!, topic)).cpuSeconds;
-      });
+      finishedAt = await pollUntil(
+        child,
+        async () => {
+          const { done, progressed } = await isApplied.check();
+          if (done) return true;
+          // The child's CPU time from (about) its first batch, to tell a busy process from a waiting one.
+          if (progressed && cpuAtStart === undefined) cpuAtStart = (await scrapeMetrics(child!, topic)).cpuSeconds;
+          return false;
+        },
+        { exitedMessage: 'the materializer exited before applying every event', timeoutMessage: 'not every event applied', signal: context.interrupted },
+      );
     } finally {
       await isApplied.close();
     }
@@ -403,8 +392,8 @@ async function measurePipeline(context: Context, mode: 'exactly-once' | 'at-leas
     return { kind: mode, round, seconds, eventsPerSecond: workload.events.length / seconds, detail, loadAverage: loadavg()[0]! };
   } finally {
     if (child) await child.stop();
-    await dropDatabase(context, db.name);
-    await deleteKafkaLeftovers(kafka, topic, groupId).catch((error: unknown) => context.progress(`could not delete ${topic} / ${groupId}: ${(error as Error).message}`));
+    await dropDatabase(context.options.endpoints.postgresAdminUrl, APPLICATION_NAME, db.name);
+    await deleteKafkaLeftovers(kafka, [topic], [groupId]).catch((error: unknown) => context.progress(`could not delete ${topic} / ${groupId}: ${(error as Error).message}`));
   }
 }
 
@@ -423,10 +412,10 @@ async function createBenchDatabase(context: Context): Promise<BenchDatabase> {
   try {
     urls = await provisionDatabase(context.options.endpoints.postgresAdminUrl, name);
   } catch (error) {
-    await dropDatabase(context, name);
+    await dropDatabase(context.options.endpoints.postgresAdminUrl, APPLICATION_NAME, name);
     throw error;
   }
-  const client = newClient(urls.processor, 'l3-bench');
+  const client = newClient(urls.processor, APPLICATION_NAME);
   try {
     await client.connect();
     for (const tenantId of context.workload.tenants) {
@@ -440,62 +429,32 @@ async function createBenchDatabase(context: Context): Promise<BenchDatabase> {
     }
   } catch (error) {
     await client.end().catch(() => {});
-    await dropDatabase(context, name);
+    await dropDatabase(context.options.endpoints.postgresAdminUrl, APPLICATION_NAME, name);
     throw error;
   }
   await client.end();
   return { name, urls };
 }
 
-/**
- * A client whose connection may die while idle (another suite restarting the shared Postgres, a
- * forced DROP DATABASE): without an 'error' listener that would crash the benchmark before it
- * cleans up. The failure still surfaces, as the rejection of the client's next query.
- */
-function newClient(url: string, applicationName: string): pg.Client {
-  const client = new pg.Client({ connectionString: url, application_name: applicationName });
-  client.on('error', () => {});
-  return client;
-}
-
-async function withAdmin<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = newClient(url, 'l3-bench');
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
-async function dropDatabase(context: Context, name: string): Promise<void> {
-  await withAdmin(context.options.endpoints.postgresAdminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`));
-}
-
-/** Every measurement starts right after a checkpoint, so none pays for another's dirty pages. */
-async function checkpoint(context: Context): Promise<void> {
-  await withAdmin(context.options.endpoints.postgresAdminUrl, (client) => client.query('CHECKPOINT'));
-}
-
 async function objectTypeIds(adminUrl: string): Promise<Map<string, string>> {
-  const { rows } = await withAdmin(adminUrl, (client) => client.query<{ tenant_id: string; name: string; id: string }>('SELECT tenant_id, name, id FROM object_types'));
+  const { rows } = await withClient(adminUrl, APPLICATION_NAME, (client) => client.query<{ tenant_id: string; name: string; id: string }>('SELECT tenant_id, name, id FROM object_types'));
   return new Map(rows.map((row) => [`${row.tenant_id}/${row.name}`, row.id]));
 }
 
 /** When the first batch's transaction began (objects.created_at is its now()), epoch ms. */
 async function firstAppliedAt(adminUrl: string): Promise<number> {
-  const { rows } = await withAdmin(adminUrl, (client) => client.query<{ ms: string }>('SELECT extract(epoch FROM min(created_at)) * 1000 AS ms FROM objects'));
+  const { rows } = await withClient(adminUrl, APPLICATION_NAME, (client) => client.query<{ ms: string }>('SELECT extract(epoch FROM min(created_at)) * 1000 AS ms FROM objects'));
   return Number(rows[0]!.ms);
 }
 
 async function relayBacklog(adminUrl: string): Promise<number> {
-  const { rows } = await withAdmin(adminUrl, (client) => client.query<{ n: string }>('SELECT count(*) AS n FROM outbox WHERE published_at IS NULL'));
+  const { rows } = await withClient(adminUrl, APPLICATION_NAME, (client) => client.query<{ n: string }>('SELECT count(*) AS n FROM outbox WHERE published_at IS NULL'));
   return Number(rows[0]!.n);
 }
 
 /** Every event applied once: each object's version counts its applied changes; nothing dead-lettered. */
 async function verifyApplied(context: Context, adminUrl: string): Promise<void> {
-  const { rows } = await withAdmin(adminUrl, (client) =>
+  const { rows } = await withClient(adminUrl, APPLICATION_NAME, (client) =>
     client.query<{ objects: string; versions: string | null; dead: string }>(
       'SELECT (SELECT count(*) FROM objects) AS objects, (SELECT sum(version) FROM objects) AS versions, (SELECT count(*) FROM dead_letters) AS dead',
     ),
@@ -505,51 +464,6 @@ async function verifyApplied(context: Context, adminUrl: string): Promise<void> 
   if (Number(objects) !== objectCount || Number(versions) !== events.length || Number(dead) !== 0) {
     throw new Error(`incomplete run: ${objects} objects (expected ${objectCount}), ${versions} changes applied (expected ${events.length}), ${dead} dead letters`);
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Kafka.
-
-async function withKafkaAdmin<T>(kafka: KafkaJS.Kafka, fn: (admin: KafkaJS.Admin) => Promise<T>): Promise<T> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    return await fn(admin);
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-async function ensureTopics(kafka: KafkaJS.Kafka, topics: readonly { topic: string; numPartitions: number }[]): Promise<void> {
-  await withKafkaAdmin(kafka, async (admin) => {
-    const existing = new Set(await admin.listTopics());
-    const missing = topics.filter((t) => !existing.has(t.topic));
-    if (missing.length > 0) await admin.createTopics({ topics: missing.map((t) => ({ ...t, replicationFactor: 1 })) });
-  });
-}
-
-async function produce(kafka: KafkaJS.Kafka, topic: string, messages: readonly { key: string; value: Buffer }[]): Promise<void> {
-  const producer = kafka.producer({ kafkaJS: { idempotent: true, acks: -1 }, 'linger.ms': 20 });
-  await producer.connect();
-  try {
-    for (let i = 0; i < messages.length; i += 10_000) {
-      await producer.sendBatch({ topicMessages: [{ topic, messages: messages.slice(i, i + 10_000) }] });
-    }
-  } finally {
-    await producer.disconnect();
-  }
-}
-
-async function highWatermarks(kafka: KafkaJS.Kafka, topic: string): Promise<Map<number, number>> {
-  const offsets = await withKafkaAdmin(kafka, (admin) => admin.fetchTopicOffsets(topic));
-  return new Map(offsets.map((o) => [o.partition, Number(o.high)]));
-}
-
-async function deleteKafkaLeftovers(kafka: KafkaJS.Kafka, topic: string, groupId: string): Promise<void> {
-  await withKafkaAdmin(kafka, async (admin) => {
-    await admin.deleteTopics({ topics: [topic] });
-    await admin.deleteGroups([groupId]).catch(() => {}); // an exactly-once group may hold nothing to delete
-  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -608,52 +522,22 @@ function kafkaOffsetsReached(kafka: KafkaJS.Kafka, groupId: string, topic: strin
   };
 }
 
-/** Polls until everything is applied; returns when the successful poll began (epoch ms). */
-async function waitUntilApplied(
-  child: MaterializerChild,
-  interrupted: AbortSignal,
-  check: CompletionCheck['check'],
-  onPoll: (progressed: boolean) => Promise<void>,
-): Promise<number> {
-  const deadline = Date.now() + RUN_TIMEOUT_MS;
-  for (;;) {
-    interrupted.throwIfAborted();
-    if (child.exited) throw new Error(`the materializer exited before applying every event; log: ${child.logFile}`);
-    const polledAt = Date.now();
-    const { done, progressed } = await check();
-    if (done) return polledAt;
-    await onPoll(progressed);
-    if (Date.now() > deadline) throw new Error(`not every event applied after ${RUN_TIMEOUT_MS / 60_000} min; log: ${child.logFile}`);
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // The materializer child process.
-
-interface MaterializerChild {
-  readonly logFile: string;
-  readonly exited: boolean;
-  /** The health server (for /metrics), once the child has logged it. */
-  healthUrl(): Promise<string>;
-  stop(): Promise<void>;
-}
 
 function startMaterializer(
   context: Context,
   run: { mode: 'exactly-once' | 'at-least-once'; round: number; runId: string; topic: string; groupId: string; databaseUrl: string },
-): MaterializerChild {
+): ProcessorChild {
   const { options } = context;
-  const logFile = join(context.logDir, `${run.mode}-round${run.round}.log`);
-  const log = createWriteStream(logFile);
   const profile = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`, `--cpu-prof-name=materializer-${run.mode}-round${run.round}.cpuprofile`] : [];
-  const child: ChildProcess = spawn(process.execPath, [...profile, join(ROOT, 'processors/materializer/main.ts')], {
+  return startProcessorChild({
+    processor: 'materializer',
+    endpoints: options.endpoints,
+    logFile: join(context.logDir, `${run.mode}-round${run.round}.log`),
+    nodeOptions: profile,
     env: {
-      PATH: process.env.PATH,
       DATABASE_URL: run.databaseUrl,
-      KAFKA_BROKERS: options.endpoints.kafkaBrokers.join(','),
-      SCHEMA_REGISTRY_URL: options.endpoints.schemaRegistryUrl,
-      LOG_LEVEL: 'info',
       MATERIALIZER_GROUP_ID: run.groupId,
       MATERIALIZER_INSTANCE_ID: `bench-${run.runId}`,
       MATERIALIZER_HEALTH_PORT: '0',
@@ -665,63 +549,7 @@ function startMaterializer(
       L3_TOPIC_LINKS: BENCH_TOPICS.links,
       L3_TOPIC_ONTOLOGY_CHANGES: BENCH_TOPICS.ontologyChanges,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stderr!.pipe(log, { end: false });
-  let resolveHealth: (url: string) => void = () => {};
-  const health = new Promise<string>((resolve) => (resolveHealth = resolve));
-  createInterface({ input: child.stdout! }).on('line', (line) => {
-    log.write(`${line}\n`);
-    const match = /"port":(\d+),"msg":"health server listening"/.exec(line);
-    if (match) resolveHealth(`http://127.0.0.1:${match[1]}`);
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  let hasExited = false;
-  void exited.then(() => (hasExited = true));
-  return {
-    logFile,
-    get exited() {
-      return hasExited;
-    },
-    healthUrl: () => health,
-    stop: async () => {
-      if (!hasExited) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 40_000);
-        await exited;
-        clearTimeout(timer);
-      }
-      log.end();
-    },
-  };
-}
-
-interface ScrapedMetrics {
-  readonly batches: number;
-  readonly records: number;
-  readonly batchSeconds: number;
-  readonly cpuSeconds: number;
-}
-
-/** The child's own Prometheus figures for the objects topic (runtime/metrics.ts). */
-async function scrapeMetrics(child: MaterializerChild, topic: string): Promise<ScrapedMetrics> {
-  const response = await fetch(`${await child.healthUrl()}/metrics`);
-  const text = await response.text();
-  const sum = (name: string, onlyTopic: boolean): number => {
-    let total = 0;
-    for (const line of text.split('\n')) {
-      if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-      if (onlyTopic && !line.includes(`topic="${topic}"`)) continue;
-      total += Number(line.slice(line.lastIndexOf(' ') + 1));
-    }
-    return total;
-  };
-  return {
-    batches: sum('l3_batches_total', true),
-    records: sum('l3_records_consumed_total', true),
-    batchSeconds: sum('l3_batch_duration_seconds_sum', true),
-    cpuSeconds: sum('l3_process_cpu_seconds_total', false),
-  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -733,27 +561,10 @@ const LABELS: Record<MeasurementKind, { short: string; long: string }> = {
   'exactly-once': { short: 'exactly-once', long: 'product: materializer, exactly-once' },
 };
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((x, y) => x - y);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
 function summarize(measurements: readonly Measurement[]): BenchmarkReport {
   const of = (kind: MeasurementKind) => median(measurements.filter((m) => m.kind === kind).map((m) => m.eventsPerSecond));
   const medians = { raw: of('raw'), 'at-least-once': of('at-least-once'), 'exactly-once': of('exactly-once') };
   return { measurements, medians, ratioVsRaw: medians['exactly-once'] / medians.raw, ratioVsAtLeastOnce: medians['exactly-once'] / medians['at-least-once'] };
-}
-
-async function describeEnvironment(context: Context): Promise<string> {
-  const { rows } = await withAdmin(context.options.endpoints.postgresAdminUrl, (client) =>
-    client.query<{ version: string; fsync: string; sync: string }>("SELECT current_setting('server_version') AS version, current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS sync"),
-  );
-  const pgInfo = rows[0]!;
-  return [
-    `machine      ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), shared by Postgres, Kafka, the registry and the materializer`,
-    `runtime      node ${process.version}; PostgreSQL ${pgInfo.version} (fsync=${pgInfo.fsync}, synchronous_commit=${pgInfo.sync}); Kafka ${context.options.endpoints.kafkaBrokers.join(',')}`,
-  ].join('\n');
 }
 
 function renderReport(context: Context, environment: string, report: BenchmarkReport): string {
@@ -787,30 +598,8 @@ function renderReport(context: Context, environment: string, report: BenchmarkRe
   return lines.filter((line, i) => line !== '' || i === 0 || lines[i - 1] !== '').join('\n');
 }
 
-function fmt(value: number): string {
-  return Math.round(value).toString();
-}
-
 function pad(value: number): string {
   return String(value).padStart(2, '0');
-}
-
-function uuidFrom(random: () => number): string {
-  const hex = Array.from({ length: 32 }, () => Math.floor(random() * 16).toString(16)).join('');
-  // RFC 9562 §5.4: version 4, variant 10.
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${'89ab'[Math.floor(random() * 4)]}${hex.slice(17, 20)}-${hex.slice(20)}`;
-}
-
-// mulberry32 (Tommy Ettinger, public domain), as in the test workload: reproducible events.
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 if (import.meta.main) {

@@ -1,0 +1,12 @@
+// The figures of a benchmark's table.
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** A rate as printed: rounded to a whole number. */
+export function fmt(value: number): string {
+  return Math.round(value).toString();
+}
