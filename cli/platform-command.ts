@@ -5,7 +5,9 @@
 // (a LOW one that executes on its own, a HIGH one left for two approvers); then a live trickle of
 // sensor readings so changes keep flowing.
 import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { SignJWT } from 'jose';
 import { KafkaJS } from '@confluentinc/kafka-javascript';
 import pg from 'pg';
 import { LinkChangeSchema } from '../contracts/generated/link-change.ts';
@@ -30,6 +32,7 @@ import { openStack } from './stack-command.ts';
 
 const MATERIALIZER_HEALTH_PORT = 59464;
 const GOVERNANCE_HEALTH_PORT = 59465;
+const GATEWAY_PORT = 58080;
 const say = (line: string) => console.error(`[up] ${line}`);
 
 export async function platformUp(_args: string[]): Promise<number> {
@@ -42,8 +45,8 @@ export async function platformUp(_args: string[]): Promise<number> {
   await registerContracts(endpoints.schemaRegistryUrl);
   say('database, topics and schemas ready');
 
-  for (const [port, what] of [[MATERIALIZER_HEALTH_PORT, 'materializer'], [GOVERNANCE_HEALTH_PORT, 'governance']] as const) {
-    if (!(await isPortFree('127.0.0.1', port))) throw new CliError('PROCESSOR', `port ${port} (${what} health) is taken: is another \`l3 up\` running?`);
+  for (const [port, what] of [[MATERIALIZER_HEALTH_PORT, 'materializer health'], [GOVERNANCE_HEALTH_PORT, 'governance health'], [GATEWAY_PORT, 'gateway']] as const) {
+    if (!(await isPortFree('127.0.0.1', port))) throw new CliError('PROCESSOR', `port ${port} (${what}) is taken: is another \`l3 up\` running?`);
   }
   const processorEnv = { DATABASE_URL: urls.processor, KAFKA_BROKERS: endpoints.kafkaBrokers, SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl, LOG_LEVEL: 'info' };
   const processors: RunningProcessor[] = [];
@@ -73,6 +76,33 @@ export async function platformUp(_args: string[]): Promise<number> {
       }),
     );
     say(`governance ready (log ${processors[1]!.logFile})`);
+    // A fresh development secret per run: tokens printed below work until the next `l3 up`.
+    const jwtSecret = randomBytes(32).toString('hex');
+    processors.push(
+      await startProcessor({
+        name: 'gateway',
+        entry: 'gateway/main.ts',
+        projectRoot: stack.config.projectRoot,
+        logsDir: stack.config.logsDir,
+        healthPort: GATEWAY_PORT,
+        env: {
+          DATABASE_URL: urls.gateway,
+          KAFKA_BROKERS: endpoints.kafkaBrokers,
+          SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl,
+          GATEWAY_PORT: String(GATEWAY_PORT),
+          GATEWAY_MODE: 'development',
+          JWT_SECRET: jwtSecret,
+          LOG_LEVEL: 'info',
+        },
+      }),
+    );
+    say(`gateway ready (log ${processors[2]!.logFile})`);
+    const devToken = await new SignJWT({ tenant_id: DEMO_TENANT_ID, roles: ['viewer', 'operator', 'approver'] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('demo-user')
+      .setIssuedAt()
+      .setExpirationTime('12h')
+      .sign(new TextEncoder().encode(jwtSecret));
 
     await ontologyCommand(['publish', join(stack.config.projectRoot, 'examples/ontology/demo.yaml'), '--actor', 'l3-up-demo']);
     const admin = new pg.Client({ connectionString: urls.admin });
@@ -105,6 +135,9 @@ export async function platformUp(_args: string[]): Promise<number> {
           '',
           `  materializer     ${processors[0]!.healthUrl}/readyz  /metrics   log: ${processors[0]!.logFile}`,
           `  governance       ${processors[1]!.healthUrl}/readyz  /metrics   log: ${processors[1]!.logFile}`,
+          `  GraphQL          ${processors[2]!.healthUrl}/graphql   GraphiQL: ${processors[2]!.healthUrl}/graphiql   log: ${processors[2]!.logFile}`,
+          `  dev token        (demo tenant, roles viewer+operator+approver, 12 h) Authorization: Bearer ${devToken}`,
+          `  try              curl -s ${processors[2]!.healthUrl}/graphql -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"query":"{ objectTypes { name } }"}'`,
           `  DATABASE_URL     ${urls.processor}`,
           `  read as gateway  psql "${urls.gateway}" -c "SET app.tenant_id = '${DEMO_TENANT_ID}'" -c "SELECT external_id, properties FROM objects LIMIT 5"`,
           `  KAFKA_BROKERS    ${endpoints.kafkaBrokers}`,
@@ -112,7 +145,7 @@ export async function platformUp(_args: string[]): Promise<number> {
           '',
           ...demoActions,
           '',
-          'Streaming a sensor reading every 2 s into the demo tenant. Ctrl-C stops the processors; bin/l3 down stops everything.',
+          'Streaming a sensor reading every 2 s into the demo tenant. Ctrl-C stops the processors and the gateway; bin/l3 down stops everything.',
         ].join('\n'),
       );
 

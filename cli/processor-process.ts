@@ -17,13 +17,15 @@ export interface RunningProcessor {
 export async function startProcessor(options: {
   name: string;
   projectRoot: string;
+  /** The entry file, relative to the project root; default processors/<name>/main.ts. */
+  entry?: string;
   logsDir: string;
   healthPort: number;
   env: Record<string, string>;
 }): Promise<RunningProcessor> {
   const logFile = join(options.logsDir, `${options.name}.log`);
   const log = openSync(logFile, 'a');
-  const child = spawn(process.execPath, [join(options.projectRoot, 'processors', options.name, 'main.ts')], {
+  const child = spawn(process.execPath, [join(options.projectRoot, options.entry ?? join('processors', options.name, 'main.ts'))], {
     env: { ...process.env, ...options.env },
     stdio: ['ignore', log, log],
   });
