@@ -4,14 +4,13 @@
 // rest. approve without --hash, and show, read the platform database as the gateway role with
 // app.tenant_id set, so row-level security shows them one tenant, as it shows the gateway.
 // The builders and encoders are exported for `l3 up`'s demo and the governance benchmark.
-import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { ActionDecisionSchema, type ActionDecision, type Decision } from '../contracts/generated/action-decision.ts';
 import { ActionProposedSchema, type ActionProposed, type ObjectRef } from '../contracts/generated/action-proposed.ts';
 import { AvroSerde, SerdeError } from '../contracts/serde/index.ts';
 import { defaultTopicNames, subjectOf } from '../contracts/topics.ts';
-import { nameBasedUuid } from '../ontology/deterministic-uuid.ts';
+import { decisionRecord, proposalIdFor, proposalRecord, PROPOSAL_ID_NAMESPACE } from '../contracts/commands/action-commands.ts';
 import { API_NAME_PATTERN } from '../ontology/ontology-file.ts';
 import { isTerminal, type ActionState } from '../processors/governance/action-states.ts';
 import { kafkaKey } from '../processors/materializer/entity-keys.ts';
@@ -39,9 +38,6 @@ const ROLE = /^[A-Za-z0-9_.:-]{1,64}$/;
 // action_proposals.idempotency_key (migration 0004).
 const MAX_IDEMPOTENCY_KEY = 256;
 const MAX_OBJECT_ID = 512;
-
-/** The namespace of proposal ids derived from an idempotency key (a random v4 UUID fixed once; never change it). */
-export const PROPOSAL_ID_NAMESPACE = '76737708-478c-469c-adb4-1f5ef57abe7f';
 
 export interface ProposeInput {
   readonly tenantId: string;
@@ -237,46 +233,17 @@ function parseRoles(text: string): string[] {
   return [...new Set(roles)];
 }
 
-/**
- * The proposal id of an idempotency key: a name-based UUID of (tenant, key), so proposing again
- * with the same key names the proposal the processor kept (it ignores the repeat, as it is unique
- * per tenant and key in action_proposals).
- */
-export function proposalIdFor(tenantId: string, idempotencyKey: string): string {
-  return nameBasedUuid(PROPOSAL_ID_NAMESPACE, JSON.stringify([tenantId.toLowerCase(), idempotencyKey]));
-}
-
+/** An ActionProposed for the input (contracts/commands/action-commands.ts, shared with the gateway). */
 export function newProposal(input: ProposeInput, now: number = Date.now()): ActionProposed {
-  const proposalId = input.idempotencyKey === undefined ? randomUUID() : proposalIdFor(input.tenantId, input.idempotencyKey);
-  return {
-    tenantId: input.tenantId,
-    eventId: randomUUID(),
-    proposalId,
-    idempotencyKey: input.idempotencyKey ?? proposalId,
-    actionType: input.actionType,
-    actionTypeVersion: input.actionTypeVersion,
-    parameters: JSON.stringify(input.parameters),
-    targets: input.targets.map((t) => ({ objectType: t.objectType, objectId: t.objectId })),
-    proposedBy: input.proposedBy,
-    rationale: input.rationale,
-    expiresAt: null,
-    occurredAt: now,
-  };
+  return proposalRecord(input, now);
 }
 
+/** An ActionDecision for the input; the CLI sends no idempotency key, so each run is a new decision. */
 export function newDecision(input: DecideInput, now: number = Date.now()): ActionDecision {
-  return {
-    tenantId: input.tenantId,
-    eventId: randomUUID(),
-    proposalId: input.proposalId,
-    decision: input.decision,
-    actor: input.actor,
-    actorRoles: [...input.roles],
-    bindingHash: input.bindingHash ?? null,
-    reason: input.reason ?? null,
-    occurredAt: now,
-  };
+  return decisionRecord(input, now);
 }
+
+export { proposalIdFor, PROPOSAL_ID_NAMESPACE };
 
 export interface EncodedCommand {
   readonly key: string;
