@@ -9,8 +9,8 @@ interface Command {
 }
 
 const commands: Record<string, Command> = {
-  up: { summary: 'run the platform: embedded stack, database, topics, schemas', run: async (args) => (await import('./platform-command.ts')).platformUp(args) },
-  down: { summary: 'stop everything that up started', run: async () => (await import('./stack-command.ts')).stackCommand(['down']) },
+  up: { summary: 'run the platform: embedded stack, processors, gateway and the demo tenant (foreground)', run: async (args) => (await import('./platform-command.ts')).platformUp(args) },
+  down: { summary: 'stop the embedded stack', run: async () => (await import('./stack-command.ts')).stackCommand(['down']) },
   test: { summary: 'run the whole test suite against the embedded stack (tap args pass through)', run: async (args) => (await import('./test-command.ts')).testCommand(args) },
   stack: { summary: 'embedded stack: up | down | status | reset | logs [service] [-n lines] | env', run: async (args) => (await import('./stack-command.ts')).stackCommand(args) },
   db: { summary: 'database: migrate [--database-url URL] | provision', run: async (args) => (await import('./db-command.ts')).dbCommand(args) },
