@@ -10,11 +10,12 @@ export const MIGRATIONS_TABLE = 'pgmigrations';
 /**
  * Applies the pending migrations to `databaseUrl`, which must connect as the migration owner
  * (l3_owner) so that it owns every object it creates. Returns the names applied, in order;
- * an up-to-date database returns [].
+ * an up-to-date database returns []. `count` applies only that many.
  */
 export async function migrate(
   databaseUrl: string,
   log: (line: string) => void = () => {},
+  options: { readonly count?: number } = {},
 ): Promise<string[]> {
   const applied = await runner({
     databaseUrl,
@@ -25,6 +26,8 @@ export async function migrate(
     migrationsTable: MIGRATIONS_TABLE,
     schema: 'public',
     direction: 'up',
+    // Only the next `count` (tests of an upgrade stop at the version before it).
+    ...(options.count === undefined ? {} : { count: options.count }),
     // A migration that sorts before one already applied means history was rewritten.
     checkOrder: true,
     // One transaction per migration: a failure leaves the database at the last good one.

@@ -267,7 +267,7 @@ async function measureBaseline(context: Context, round: number): Promise<Governa
     const { rows } = await withClient(db.urls.admin, APPLICATION_NAME, (admin) =>
       admin.query<{ started: string; objects: string; versions: string | null; dead: string; backlog: string }>(
         `SELECT extract(epoch FROM min(created_at)) * 1000 AS started, count(*) AS objects, sum(version) AS versions,
-           (SELECT count(*) FROM dead_letters) AS dead, (SELECT count(*) FROM outbox WHERE published_at IS NULL) AS backlog FROM objects`,
+           (SELECT count(*) FROM dead_letters) AS dead, (SELECT coalesce(sum(message_count), 0) FROM outbox WHERE published_at IS NULL) AS backlog FROM objects`,
       ),
     );
     const result = rows[0]!;
@@ -351,7 +351,7 @@ async function measureLifecycle(context: Context, kind: 'low' | 'high', round: n
            (SELECT count(*) FROM audit_events) AS audit,
            (SELECT count(*) FROM objects WHERE properties->>'status' = $1) AS done,
            (SELECT count(*) FROM dead_letters) AS dead,
-           (SELECT count(*) FROM outbox WHERE published_at IS NULL) AS backlog
+           (SELECT coalesce(sum(message_count), 0) FROM outbox WHERE published_at IS NULL) AS backlog
          FROM action_proposals`,
         [kind === 'low' ? 'maintenance' : 'decommissioned'],
       ),

@@ -448,7 +448,7 @@ async function firstAppliedAt(adminUrl: string): Promise<number> {
 }
 
 async function relayBacklog(adminUrl: string): Promise<number> {
-  const { rows } = await withClient(adminUrl, APPLICATION_NAME, (client) => client.query<{ n: string }>('SELECT count(*) AS n FROM outbox WHERE published_at IS NULL'));
+  const { rows } = await withClient(adminUrl, APPLICATION_NAME, (client) => client.query<{ n: string }>('SELECT coalesce(sum(message_count), 0) AS n FROM outbox WHERE published_at IS NULL'));
   return Number(rows[0]!.n);
 }
 

@@ -35,7 +35,7 @@ export interface AppendAuditEventInput {
   readonly occurredAt?: Date;
   /**
    * The audit topic's name (l3.audit.events.v1 unless overridden). When given, the append also
-   * writes an AuditEventAppended outbox row, so the event is published once, in seq order.
+   * writes an AuditEventAppended outbox record, so the event is published once, in seq order.
    */
   readonly topic?: string;
   /** W3C traceparent of the work being audited, sent as the record's header; a new trace if absent. */

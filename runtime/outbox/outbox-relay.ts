@@ -9,6 +9,7 @@ import type { AvroSerde, AvroRecordSchema } from '../../contracts/serde/index.ts
 import type { Logger } from '../logger.ts';
 import type { ProcessorMetrics } from '../metrics.ts';
 import { isTransientKafkaError, isTransientPostgresError, retryWithBackoff } from '../backoff.ts';
+import type { OutboxMessage } from './outbox-writer.ts';
 
 /** Arbitrary but fixed: the advisory lock that makes one relay the publisher. */
 const RELAY_LOCK_KEY = 0x4c33_0b0c;
@@ -22,18 +23,19 @@ export interface OutboxRelayOptions {
   readonly schemaForTopic: (topic: string) => AvroRecordSchema | undefined;
   readonly logger: Logger;
   readonly metrics: ProcessorMetrics;
+  /** Records per round: envelopes are taken whole, at least one, until this many records. */
   readonly batchSize?: number;
   readonly idleMs?: number;
-  /** Published outbox rows older than this are deleted (they are on Kafka). */
+  /** Published envelopes older than this are deleted (their records are on Kafka). */
   readonly retainPublishedMs?: number;
 }
 
-interface OutboxRow {
+interface EnvelopeRow {
   id: string;
   topic: string;
-  key: string;
-  payload: unknown;
-  headers: Record<string, string>;
+  messages: OutboxMessage[];
+  /** Records not yet published, this round's included (for the backlog gauge). */
+  backlog: string;
 }
 
 interface DeadLetterRow {
@@ -98,7 +100,7 @@ export class OutboxRelay {
     }
   }
 
-  /** One round: publish up to a batch of outbox rows and dead letters; returns how many. */
+  /** One round: publish up to a batch of outbox records and dead letters; returns how many records. */
   async publishOnce(): Promise<number> {
     const client = await this.#options.pool.connect();
     let broken: Error | undefined;
@@ -126,24 +128,37 @@ export class OutboxRelay {
   }
 
   async #publishOutbox(client: PoolClient): Promise<number> {
-    const { rows } = await client.query<OutboxRow>(
-      'SELECT id, topic, key, payload, headers FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1',
-      [this.#options.batchSize ?? 500],
+    // Whole envelopes in id order, as many as fit the batch (the first one always does).
+    const { rows } = await client.query<EnvelopeRow>(
+      `SELECT id, topic, messages, backlog FROM (
+         SELECT id, topic, messages,
+                sum(message_count) OVER (ORDER BY id) - message_count AS before,
+                sum(message_count) OVER () AS backlog
+         FROM outbox WHERE published_at IS NULL
+       ) unpublished
+       WHERE before < $1
+       ORDER BY id`,
+      [this.#options.batchSize ?? 1000],
     );
+    this.#options.metrics.outboxBacklog.set(rows.length === 0 ? 0 : Number(rows[0]!.backlog));
     if (rows.length === 0) return 0;
     const topicMessages = new Map<string, KafkaJS.Message[]>();
+    let count = 0;
     for (const row of rows) {
       const schema = this.#options.schemaForTopic(row.topic);
-      if (!schema) throw new Error(`outbox row ${row.id} names topic ${row.topic}, which has no value schema in the catalog`);
-      const value = await this.#options.serde.encode(`${row.topic}-value`, schema, row.payload);
+      if (!schema) throw new Error(`outbox envelope ${row.id} names topic ${row.topic}, which has no value schema in the catalog`);
       const messages = topicMessages.get(row.topic) ?? [];
-      messages.push({ key: row.key, value, headers: row.headers });
+      for (const message of row.messages) {
+        const value = await this.#options.serde.encode(`${row.topic}-value`, schema, message.payload);
+        messages.push({ key: message.key, value, headers: { ...message.headers } });
+      }
       topicMessages.set(row.topic, messages);
+      count += row.messages.length;
     }
     await this.#producer.sendBatch({ topicMessages: [...topicMessages].map(([topic, messages]) => ({ topic, messages })) });
     await client.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [rows.map((row) => row.id)]);
     for (const [topic, messages] of topicMessages) this.#options.metrics.outboxPublished.inc({ topic }, messages.length);
-    return rows.length;
+    return count;
   }
 
   async #publishDeadLetters(client: PoolClient): Promise<number> {

@@ -66,7 +66,7 @@ t.test('appends form a chain from the genesis hash that the verifier accepts', a
   t.same(verifyChain([]), { ok: true, length: 0, head: null });
 });
 
-t.test('with a topic, the append also writes one AuditEventAppended outbox row keyed by tenant', async (t) => {
+t.test('with a topic, the append also writes one AuditEventAppended outbox record keyed by tenant', async (t) => {
   const tenantId = await newTenant();
   const topic = defaultTopicNames.auditEvents;
   const occurredAt = new Date('2030-05-06T07:08:09.123Z');
@@ -75,7 +75,7 @@ t.test('with a topic, the append also writes one AuditEventAppended outbox row k
   );
   await append(tenantId, { c: 3 }, topic);
   const { rows } = await admin.query<{ key: string; payload: AuditEventAppended; headers: Record<string, string>; event_id: string }>(
-    'SELECT key, payload, headers, event_id FROM outbox WHERE tenant_id = $1 ORDER BY id',
+    'SELECT key, payload, headers, event_id FROM outbox_messages WHERE tenant_id = $1 ORDER BY outbox_id, position',
     [tenantId],
   );
   t.equal(rows.length, 2);

@@ -195,7 +195,7 @@ t.test(`${PROPOSALS} proposals each end EXECUTED once after ${KILLS} SIGKILLs of
   const expectedChanges = (p: Planned) =>
     p.kind === 'LOW' ? [`OBJECT:UPSERT:Pump/p${p.pump}`] : [`LINK:DELETE:installedAt/Pump/p${p.pump}/Site/${siteOfPump(p.pump)}`, `OBJECT:UPSERT:Pump/p${p.pump}`];
   const outbox = await retried(() =>
-    env.fixture.admin.query<{ payload: OntologyChanged }>(`SELECT payload FROM outbox WHERE tenant_id = $1 AND topic = $2 AND payload ? 'proposalId'`, [env.tenantId, env.topics.ontologyChanges]),
+    env.fixture.admin.query<{ payload: OntologyChanged }>(`SELECT payload FROM outbox_messages WHERE tenant_id = $1 AND topic = $2 AND payload ? 'proposalId'`, [env.tenantId, env.topics.ontologyChanges]),
   );
   const outboxChanges = groupChanges(outbox.rows.map((r) => r.payload));
   const changes = await readEvents<OntologyChanged>(env.topics.ontologyChanges, OntologyChangedSchema);

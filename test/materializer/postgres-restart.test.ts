@@ -83,8 +83,8 @@ t.test(`a Postgres restart mid-stream loses and duplicates nothing, and the mate
   const db = new pg.Client({ connectionString: env.db.admin });
   await db.connect();
   try {
-    const { rows } = await db.query<{ outbox: string; dead: string }>('SELECT (SELECT count(*) FROM outbox) AS outbox, (SELECT count(*) FROM dead_letters) AS dead');
-    t.equal(Number(rows[0]!.outbox), expected.changes.length, 'one outbox row per applied change: no batch applied twice');
+    const { rows } = await db.query<{ outbox: string; dead: string }>('SELECT (SELECT count(*) FROM outbox_messages) AS outbox, (SELECT count(*) FROM dead_letters) AS dead');
+    t.equal(Number(rows[0]!.outbox), expected.changes.length, 'one outbox record per applied change: no batch applied twice');
     t.equal(Number(rows[0]!.dead), 0, 'nothing dead-lettered');
   } finally {
     await db.end();

@@ -74,8 +74,8 @@ t.test(`a second instance joining and the first leaving mid-stream change nothin
   const db = new pg.Client({ connectionString: env.db.admin });
   await db.connect();
   try {
-    const { rows } = await db.query<{ outbox: string; dead: string }>('SELECT (SELECT count(*) FROM outbox) AS outbox, (SELECT count(*) FROM dead_letters) AS dead');
-    t.equal(Number(rows[0]!.outbox), expected.changes.length, 'one outbox row per applied change: nothing applied twice');
+    const { rows } = await db.query<{ outbox: string; dead: string }>('SELECT (SELECT count(*) FROM outbox_messages) AS outbox, (SELECT count(*) FROM dead_letters) AS dead');
+    t.equal(Number(rows[0]!.outbox), expected.changes.length, 'one outbox record per applied change: nothing applied twice');
     t.equal(Number(rows[0]!.dead), 0, 'nothing dead-lettered');
   } finally {
     await db.end();

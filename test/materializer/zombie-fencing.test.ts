@@ -209,8 +209,8 @@ t.test(`a paused instance whose partitions moved cannot commit when resumed; sta
   t.notOk(aExited, 'a is still running: a fenced commit is not fatal');
 
   const expected = await checkMaterializedExactly(t, env, workload, tenants);
-  const { rows } = await monitor.query<{ outbox: string; dead: string }>('SELECT (SELECT count(*) FROM outbox) AS outbox, (SELECT count(*) FROM dead_letters) AS dead');
-  t.equal(Number(rows[0]!.outbox), expected.changes.length, 'one outbox row per applied change: the zombie wrote none');
+  const { rows } = await monitor.query<{ outbox: string; dead: string }>('SELECT (SELECT count(*) FROM outbox_messages) AS outbox, (SELECT count(*) FROM dead_letters) AS dead');
+  t.equal(Number(rows[0]!.outbox), expected.changes.length, 'one outbox record per applied change: the zombie wrote none');
   t.equal(Number(rows[0]!.dead), 0, 'nothing dead-lettered');
 });
 

@@ -184,15 +184,11 @@ t.test('the audit chain has no gaps and each event names its predecessor hash', 
   t.pass('the next event in order is accepted');
 });
 
-t.test("an outbox key starts with the record's tenant", async (t) => {
-  await t.rejects(
+t.test('an outbox envelope holds an array of at least one record', async (t) => {
+  const envelope = (messages: string, count: number) =>
     asA((client) =>
-      client.query(
-        `INSERT INTO outbox (tenant_id, topic, key, event_id, payload)
-         VALUES ($1, 'l3.ontology.changes.v1', $2, $3, '{}')`,
-        [tenantA, `${tenantB}:object`, randomUUID()],
-      ),
-    ),
-    { code: CHECK_VIOLATION, constraint: 'outbox_key_check' },
-  );
+      client.query(`INSERT INTO outbox (tenant_id, topic, messages, message_count) VALUES ($1, 'l3.ontology.changes.v1', $2, $3)`, [tenantA, messages, count]),
+    );
+  await t.rejects(envelope('{"key": "x"}', 1), { code: CHECK_VIOLATION, constraint: 'outbox_messages_check' }, 'an object, not an array');
+  await t.rejects(envelope('[]', 0), { code: CHECK_VIOLATION, constraint: 'outbox_message_count_check' }, 'an empty envelope');
 });

@@ -132,9 +132,9 @@ t.test("the processor cannot write another tenant's rows", async (t) => {
   await t.rejects(
     asA((client) =>
       client.query(
-        `INSERT INTO outbox (tenant_id, topic, key, event_id, payload)
-         VALUES ($1, 'l3.ontology.changes.v1', $2, $3, '{}')`,
-        [tenantB, `${tenantB}:planted`, randomUUID()],
+        `INSERT INTO outbox (tenant_id, topic, messages, message_count)
+         VALUES ($1, 'l3.ontology.changes.v1', $2, 1)`,
+        [tenantB, JSON.stringify([{ key: `${tenantB}:planted`, eventId: randomUUID(), payload: {}, headers: {} }])],
       ),
     ),
     RLS_REFUSED,
@@ -197,16 +197,16 @@ t.test('the outbox relay reads every tenant and may only mark records published'
   const marked = await asRelay((client) => client.query('UPDATE outbox SET published_at = now()'));
   t.equal(marked.rowCount, 2, 'marks them published');
   await t.rejects(
-    asRelay((client) => client.query("UPDATE outbox SET payload = '{}'")),
+    asRelay((client) => client.query("UPDATE outbox SET messages = '[]'")),
     PERMISSION_DENIED,
     'cannot rewrite a record',
   );
   await t.rejects(
     asRelay((client) =>
       client.query(
-        `INSERT INTO outbox (tenant_id, topic, key, event_id, payload)
-         VALUES ($1, 'l3.ontology.changes.v1', $2, $3, '{}')`,
-        [tenantA, `${tenantA}:planted`, randomUUID()],
+        `INSERT INTO outbox (tenant_id, topic, messages, message_count)
+         VALUES ($1, 'l3.ontology.changes.v1', $2, 1)`,
+        [tenantA, JSON.stringify([{ key: `${tenantA}:planted`, eventId: randomUUID(), payload: {}, headers: {} }])],
       ),
     ),
     RLS_REFUSED,

@@ -125,14 +125,18 @@ export async function seedTenant(client: ClientBase, tenantId: string): Promise<
     [tenantId, GENESIS_HASH, hash, JSON.stringify(event)],
   );
   await client.query(
-    `INSERT INTO outbox (tenant_id, topic, key, event_id, payload, headers)
-     VALUES ($1, 'l3.ontology.changes.v1', $2, $3, $4, $5)`,
+    `INSERT INTO outbox (tenant_id, topic, messages, message_count)
+     VALUES ($1, 'l3.ontology.changes.v1', $2, 1)`,
     [
       tenantId,
-      `${tenantId}:${first}`,
-      randomUUID(),
-      JSON.stringify({ entityKind: 'OBJECT', id: first, op: 'UPSERT', version: 1 }),
-      JSON.stringify({ traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' }),
+      JSON.stringify([
+        {
+          key: `${tenantId}:${first}`,
+          eventId: randomUUID(),
+          payload: { entityKind: 'OBJECT', id: first, op: 'UPSERT', version: 1 },
+          headers: { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' },
+        },
+      ]),
     ],
   );
 

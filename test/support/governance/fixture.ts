@@ -143,7 +143,7 @@ export async function createGovernanceFixture(t: Test, options: { objects?: bool
       return rows.map((r) => ({ seq: Number(r.seq), prevHash: r.prev_hash, hash: r.hash, eventType: r.event_type, event: r.event }));
     },
     async outbox(topic) {
-      const { rows } = await admin.query<{ key: string; payload: Record<string, unknown> }>('SELECT key, payload FROM outbox WHERE tenant_id = $1 AND topic = $2 ORDER BY id', [tenantId, topic]);
+      const { rows } = await admin.query<{ key: string; payload: Record<string, unknown> }>('SELECT key, payload FROM outbox_messages WHERE tenant_id = $1 AND topic = $2 ORDER BY outbox_id, position', [tenantId, topic]);
       return rows;
     },
   };

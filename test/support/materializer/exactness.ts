@@ -6,7 +6,7 @@ import { readChanges, type MaterializerEnvironment } from './harness.ts';
 import { compareStates, readMaterializedState } from './materialized-state.ts';
 import { foldEvents, type FoldResult, type WorkloadEvent } from './reference-fold.ts';
 
-/** Asserts exactness and returns the fold, for the caller's own checks (outbox rows, repeats). */
+/** Asserts exactness and returns the fold, for the caller's own checks (outbox records, repeats). */
 export async function checkMaterializedExactly(t: Test, env: MaterializerEnvironment, events: readonly WorkloadEvent[], tenants: string[]): Promise<FoldResult> {
   const expected = foldEvents(events);
   t.equal(expected.deadLettered.length, 0, 'the workload is valid');
