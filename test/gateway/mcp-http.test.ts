@@ -56,7 +56,7 @@ t.test('bad tokens are 401 with a clear message, before any database work', asyn
     const response = await post(headers);
     t.equal(response.status, 401, `${name}: 401`);
     t.match(response.headers.get('www-authenticate'), /^Bearer/, `${name}: WWW-Authenticate`);
-    const body = await response.json();
+    const body = (await response.json()) as { error: { message: string } };
     t.match(body, { jsonrpc: '2.0', id: null, error: { data: { code: 'UNAUTHENTICATED' } } }, `${name}: a JSON-RPC error with the code`);
     t.match(body.error.message, message, `${name}: ${body.error.message}`);
   }

@@ -2,7 +2,12 @@
 // gateway on the real stack with two seeded tenants: what tools/list advertises, and each tool
 // on tenant A's data (filters, ordering, pages, lookups by external and global id, bounded
 // traversal, similarity, the ontology, the tool catalog, proposals), with redaction by role.
+import { readFileSync } from 'node:fs';
+import { buildSchema, getDirectiveValues } from 'graphql';
 import t from 'tap';
+import { SCHEMA_FILE } from '../../gateway/build-server.ts';
+import { MUTATIONS_SCHEMA_FILE } from '../../gateway/commands/index.ts';
+import { PROPOSERS } from '../../gateway/roles.ts';
 import { startGateway } from '../support/gateway/gateway-harness.ts';
 import { answered, callTool, connectMcp, mcpUrl } from '../support/gateway/mcp-client.ts';
 import { tokenFor } from '../support/gateway/tokens.ts';
@@ -33,6 +38,13 @@ t.test('tools/list names every tool with JSON Schemas for input and output', asy
   t.match(traverse.inputSchema.properties, { maxDepth: { maximum: 4 }, maxFanOut: { maximum: 50 } });
   t.equal(viewer.getServerVersion()?.name, 'aix-l3-truth-api');
   t.match(viewer.getInstructions(), /describe_types/);
+});
+
+t.test('propose_action needs the roles the propose mutation needs', async (t) => {
+  const schema = buildSchema([SCHEMA_FILE, MUTATIONS_SCHEMA_FILE].map((file) => readFileSync(file, 'utf8')).join('\n'));
+  const propose = schema.getMutationType()!.getFields().propose!;
+  const roles = (getDirectiveValues(schema.getDirective('requiresRole')!, propose.astNode!) as { anyOf: string[] }).anyOf.map((role) => role.toLowerCase());
+  t.same(roles.sort(), [...PROPOSERS].sort());
 });
 
 t.test('describe_types', async (t) => {
