@@ -20,5 +20,7 @@ export function truthApiTools(limits: GatewayLimits): readonly ToolDefinition[] 
     listToolsTool(),
     proposeActionTool(),
     getProposalTool(),
+    // Each tool's handler takes its own schema's output, so the list is of the general type only
+    // by a cast; mcp-server.ts parses the arguments with the same tool's schema before calling it.
   ] as unknown as readonly ToolDefinition[];
 }
