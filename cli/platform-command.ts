@@ -136,6 +136,7 @@ export async function platformUp(_args: string[]): Promise<number> {
           `  materializer     ${processors[0]!.healthUrl}/readyz  /metrics   log: ${processors[0]!.logFile}`,
           `  governance       ${processors[1]!.healthUrl}/readyz  /metrics   log: ${processors[1]!.logFile}`,
           `  GraphQL          ${processors[2]!.healthUrl}/graphql   GraphiQL: ${processors[2]!.healthUrl}/graphiql   log: ${processors[2]!.logFile}`,
+          `  MCP              ${processors[2]!.healthUrl}/mcp   (Streamable HTTP, stateless; the same bearer token)`,
           `  dev token        (demo tenant, roles viewer+operator+approver, 12 h) Authorization: Bearer ${devToken}`,
           `  try              curl -s ${processors[2]!.healthUrl}/graphql -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"query":"{ objectTypes { name } }"}'`,
           `  DATABASE_URL     ${urls.processor}`,

@@ -4,6 +4,9 @@
 //                       the mutations of commands/ (Avro commands on Kafka)
 //   WS /graphql         subscriptions (graphql-ws), fed from the l3.* topics (subscriptions/)
 //   GET /graphiql       GraphiQL, development mode only
+//   POST /mcp           the MCP Truth API (mcp/): the same token, tenant transaction, reads,
+//                       redaction, roles and command producer as GraphQL; off with
+//                       GATEWAY_MCP_ENABLED=false
 //   GET /livez /readyz /metrics
 //
 // A GraphQL request goes through, in order: authentication, the batch limit and the NUL check
@@ -28,7 +31,7 @@ import pg from 'pg';
 import { AvroSerde } from '../contracts/serde/index.ts';
 import { createLogger, type Logger } from '../runtime/logger.ts';
 import { bearerToken, createTokenVerifier } from './auth.ts';
-import { commandResolvers, kafkaCommandSink, MUTATIONS_SCHEMA_FILE, unconfiguredCommandResolvers, type CommandSink } from './commands/index.ts';
+import { commandResolvers, kafkaCommandSink, MUTATIONS_SCHEMA_FILE, unconfiguredCommandResolvers, type CommandDeps, type CommandSink } from './commands/index.ts';
 import type { GatewayConfig } from './config.ts';
 import { verifyDatabaseRole } from './database-role.ts';
 import { createErrorFormatter } from './error-formatter.ts';
@@ -36,6 +39,7 @@ import { registerHealthRoutes } from './health-routes.ts';
 import { gatewayLoaders } from './loaders/index.ts';
 import { connectionAuthenticator, kafkaEventFeed, subscriptionResolvers, SUBSCRIPTIONS_SCHEMA_FILE, type EventFeed, type Publisher } from './subscriptions/index.ts';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics.ts';
+import { registerMcpRoute, toolCatalog, truthApiTools } from './mcp/index.ts';
 import { aliasLimitRule } from './protection/alias-limit.ts';
 import { batchLimitHook } from './protection/batch-limit.ts';
 import { depthLimitRule } from './protection/depth-limit.ts';
@@ -137,6 +141,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
 
   const extensions = deps.extensions ?? {};
   let mutationResolvers: ResolverMap = unconfiguredCommandResolvers();
+  let commands: CommandDeps | undefined;
   let feed: EventFeed | undefined;
   if (config.commands !== undefined && deps.eventFeed !== false) {
     feed =
@@ -148,7 +153,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
   if (config.commands !== undefined) {
     const sink = deps.commandSink ?? kafkaCommandSink(config.commands.kafkaBrokers, logger);
     if (deps.commandSink === undefined) app.addHook('onClose', async () => sink.close());
-    mutationResolvers = commandResolvers({
+    commands = {
       sink,
       serde: AvroSerde.connect(config.commands.schemaRegistryUrl),
       topics: config.commands.topics,
@@ -156,7 +161,11 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
       statementTimeoutMs: config.limits.statementTimeoutMs,
       waitTimeoutMs: config.commands.waitTimeoutMs,
       logger,
-    });
+    };
+    mutationResolvers = commandResolvers(commands);
+  }
+  if (config.mcpEnabled) {
+    registerMcpRoute(app, { verifyToken, pool, limits: config.limits, catalog: toolCatalog(truthApiTools(config.limits)), commands, production, logger, metrics });
   }
   const validationRules = [depthLimitRule(config.limits.maxDepth), aliasLimitRule(config.limits.maxAliases), noNulStringsRule];
   if (production) validationRules.push(noIntrospectionRule);

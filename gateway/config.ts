@@ -63,6 +63,8 @@ export interface GatewayConfig {
   /** Only the queries of gateway/persisted-queries.json are executed; ad-hoc documents are refused. */
   readonly persistedOnly: boolean;
   readonly commands: CommandsConfig | undefined;
+  /** Whether /mcp serves the MCP Truth API (gateway/mcp/); GATEWAY_MCP_ENABLED, default true. */
+  readonly mcpEnabled: boolean;
 }
 
 // RFC 7518 §3.2: an HS256 key must be at least as long as the hash output (256 bits).
@@ -91,6 +93,7 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     }),
     persistedOnly,
     commands: commandsValue(env),
+    mcpEnabled: choiceValue(env, 'GATEWAY_MCP_ENABLED', ['true', 'false'], 'true') === 'true',
   });
 }
 

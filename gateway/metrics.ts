@@ -14,6 +14,8 @@ export interface GatewayMetrics {
   readonly dbTransactions: Counter;
   /** Statements run inside request transactions. */
   readonly dbQueries: Counter;
+  /** MCP tool calls by tool (a name of tools/list, or `unknown`) and outcome (`ok` or the error code). */
+  readonly mcpToolCalls: Counter<'tool' | 'outcome'>;
 }
 
 // A read API: most answers take milliseconds; the statement timeout (5 s by default) caps the tail.
@@ -53,6 +55,12 @@ export function createGatewayMetrics(): GatewayMetrics {
     dbQueries: new Counter({
       name: 'l3_gateway_db_queries_total',
       help: 'Statements run inside request transactions',
+      registers,
+    }),
+    mcpToolCalls: new Counter({
+      name: 'l3_gateway_mcp_tool_calls_total',
+      help: 'MCP tool calls by tool and outcome (ok, or the error code)',
+      labelNames: ['tool', 'outcome'] as const,
       registers,
     }),
   };

@@ -12,6 +12,7 @@ t.test('defaults: production, loopback, 8080, the documented limits', async (t) 
   t.equal(config.host, '127.0.0.1');
   t.equal(config.port, 8080);
   t.equal(config.persistedOnly, false);
+  t.equal(config.mcpEnabled, true, 'MCP is on unless turned off');
   t.equal(config.logLevel, 'info');
   t.same(config.auth, { kind: 'jwks', jwksUrl: 'https://id.example/.well-known/jwks.json', issuer: undefined, audience: undefined });
   t.same(config.limits, { maxDepth: 8, maxCost: 5000, maxAliases: 20, maxBatch: 10, maxPageSize: 200, maxTraversalNodes: 500, statementTimeoutMs: 5000 });
@@ -36,11 +37,12 @@ t.test('every variable is read', async (t) => {
     GATEWAY_MAX_TRAVERSAL_NODES: '20',
     GATEWAY_STATEMENT_TIMEOUT_MS: '250',
     GATEWAY_PERSISTED_ONLY: 'true',
+    GATEWAY_MCP_ENABLED: 'false',
     LOG_LEVEL: 'debug',
   });
   t.same(
-    [config.host, config.port, config.poolSize, config.mode, config.persistedOnly, config.logLevel],
-    ['0.0.0.0', 9000, 3, 'development', true, 'debug'],
+    [config.host, config.port, config.poolSize, config.mode, config.persistedOnly, config.mcpEnabled, config.logLevel],
+    ['0.0.0.0', 9000, 3, 'development', true, false, 'debug'],
   );
   t.same(config.auth, { kind: 'secret', secret: SECRET, issuer: 'iss', audience: 'aud' });
   t.same(config.limits, { maxDepth: 5, maxCost: 100, maxAliases: 0, maxBatch: 2, maxPageSize: 50, maxTraversalNodes: 20, statementTimeoutMs: 250 });
@@ -65,6 +67,7 @@ t.test('bad values stop with a ConfigError naming the variable', async (t) => {
     [{ ...dev, GATEWAY_MAX_PAGE_SIZE: '5000' }, 'GATEWAY_MAX_PAGE_SIZE', /integer/],
     [{ ...dev, GATEWAY_STATEMENT_TIMEOUT_MS: '-1' }, 'GATEWAY_STATEMENT_TIMEOUT_MS', /integer/],
     [{ ...dev, GATEWAY_PERSISTED_ONLY: 'yes' }, 'GATEWAY_PERSISTED_ONLY', /true, false/],
+    [{ ...dev, GATEWAY_MCP_ENABLED: 'off' }, 'GATEWAY_MCP_ENABLED', /true, false/],
     [{ ...dev, LOG_LEVEL: 'loud' }, 'LOG_LEVEL', /one of/],
   ];
   for (const [env, variable, message] of cases) {
