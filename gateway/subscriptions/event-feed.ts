@@ -3,6 +3,8 @@
 // `l3-gateway-<random>`, never committed: every instance must see every event, and a restarted
 // one has no subscribers waiting for the past), decodes each record with the serde and publishes
 // it to Mercurius' pubsub. Authorization happens per subscriber (subscription-resolvers.ts).
+// The record's W3C trace context (its `traceparent` header, written by the processor that made
+// the change) travels with the event to subscribers and into the feed's log lines.
 import { randomUUID } from 'node:crypto';
 import type { KafkaJS } from '@confluentinc/kafka-javascript';
 import { ActionStateChangedSchema } from '../../contracts/generated/action-state-changed.ts';
@@ -11,6 +13,7 @@ import { OntologyChangedSchema } from '../../contracts/generated/ontology-change
 import type { AvroSerde, AvroRecordSchema } from '../../contracts/serde/index.ts';
 import type { TopicNames } from '../../contracts/topics.ts';
 import type { Logger } from '../../runtime/logger.ts';
+import { formatTraceparent, traceparentFromHeaders, type KafkaHeaders } from '../../runtime/trace-context.ts';
 
 /** Pubsub topics (in-process). */
 export const FEED_TOPICS = {
@@ -52,15 +55,18 @@ export function kafkaEventFeed(options: EventFeedOptions): EventFeed {
       await consumer.connect();
       await consumer.subscribe({ topics: [...routes.keys()] });
       await consumer.run({
-        eachMessage: async ({ topic, message }) => {
+        eachMessage: async ({ topic, partition, message }) => {
           const route = routes.get(topic);
           if (route === undefined) return;
           try {
             const { value } = await options.serde.decode<Record<string, unknown>>(message.value, route.schema);
-            publisher.publish({ topic: route.pubsubTopic, payload: value });
+            const trace = traceparentFromHeaders(message.headers as KafkaHeaders | undefined);
+            const traceparent = trace === undefined ? null : formatTraceparent(trace);
+            options.logger.debug({ topic, partition, offset: message.offset, eventId: value.eventId, traceparent }, 'subscription feed: event');
+            publisher.publish({ topic: route.pubsubTopic, payload: { ...value, traceparent } });
           } catch (error) {
             // A record that cannot be decoded is skipped: the feed is best effort, Postgres is the truth.
-            options.logger.warn({ err: error, topic, offset: message.offset }, 'subscription feed: record skipped');
+            options.logger.warn({ err: error, topic, partition, offset: message.offset }, 'subscription feed: record skipped');
           }
         },
       });

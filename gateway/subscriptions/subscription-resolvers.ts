@@ -18,6 +18,9 @@ import type { Logger } from '../../runtime/logger.ts';
 import { FEED_TOPICS } from './event-feed.ts';
 import { closeAtExpiry, type ClosableSocket } from './connection-auth.ts';
 
+/** What the event feed adds to a decoded record: its trace context (event-feed.ts). */
+type Traced<E> = E & { readonly traceparent: string | null };
+
 interface PubSub {
   subscribe(topic: string): Promise<AsyncIterable<unknown>> | AsyncIterable<unknown>;
 }
@@ -95,7 +98,7 @@ export function subscriptionResolvers(deps: SubscriptionDeps): ResolverMap {
           if (type === undefined) throw notFound(`object type ${args.type} does not exist`);
           context.sensitiveNames = type.sensitiveNames;
           const id = args.id ?? undefined;
-          return filtered<OntologyChanged>(await context.pubsub.subscribe(FEED_TOPICS.objectChanged), context, (event) => {
+          return filtered<Traced<OntologyChanged>>(await context.pubsub.subscribe(FEED_TOPICS.objectChanged), context, (event) => {
             if (event.entityKind !== 'OBJECT' || event.entityType !== args.type) return false;
             if (id === undefined) return true;
             if (event.entityId === id) return true;
@@ -103,7 +106,7 @@ export function subscriptionResolvers(deps: SubscriptionDeps): ResolverMap {
             return after !== null && after.objectId === id;
           });
         },
-        resolve: (event: OntologyChanged, _: unknown, context: SubscriptionContext) => {
+        resolve: (event: Traced<OntologyChanged>, _: unknown, context: SubscriptionContext) => {
           const after = parsed(event.after);
           const properties = after === null ? null : ((after.properties as Record<string, unknown> | undefined) ?? {});
           const sensitive = context.sensitiveNames ?? [];
@@ -118,6 +121,7 @@ export function subscriptionResolvers(deps: SubscriptionDeps): ResolverMap {
             redacted: shown.redacted,
             proposalId: event.proposalId,
             occurredAt: new Date(event.occurredAt),
+            traceparent: event.traceparent,
           };
         },
       },
@@ -127,17 +131,17 @@ export function subscriptionResolvers(deps: SubscriptionDeps): ResolverMap {
           if (!hasAnyRole(auth.roles, GOVERNANCE_READERS)) throw forbidden(`Subscription.proposalChanged needs one of the roles ${GOVERNANCE_READERS.join(', ')}`);
           if (args.id != null && !UUID.test(args.id)) throw badInput(`id must be a UUID, got "${args.id}"`);
           const id = args.id?.toLowerCase();
-          return filtered<ActionStateChanged>(await context.pubsub.subscribe(FEED_TOPICS.proposalChanged), context, (event) => id === undefined || event.proposalId === id);
+          return filtered<Traced<ActionStateChanged>>(await context.pubsub.subscribe(FEED_TOPICS.proposalChanged), context, (event) => id === undefined || event.proposalId === id);
         },
-        resolve: (event: ActionStateChanged) => ({ ...event, occurredAt: new Date(event.occurredAt) }),
+        resolve: (event: Traced<ActionStateChanged>) => ({ ...event, occurredAt: new Date(event.occurredAt) }),
       },
       auditAppended: {
         subscribe: async (_: unknown, __: unknown, context: SubscriptionContext) => {
           const auth = authorized(context);
           if (!hasAnyRole(auth.roles, GOVERNANCE_READERS)) throw forbidden(`Subscription.auditAppended needs one of the roles ${GOVERNANCE_READERS.join(', ')}`);
-          return filtered<AuditEventAppended>(await context.pubsub.subscribe(FEED_TOPICS.auditAppended), context, () => true);
+          return filtered<Traced<AuditEventAppended>>(await context.pubsub.subscribe(FEED_TOPICS.auditAppended), context, () => true);
         },
-        resolve: (event: AuditEventAppended) => ({ ...event, event: parsed(event.event) ?? {}, occurredAt: new Date(event.occurredAt) }),
+        resolve: (event: Traced<AuditEventAppended>) => ({ ...event, event: parsed(event.event) ?? {}, occurredAt: new Date(event.occurredAt) }),
       },
     },
   };

@@ -52,8 +52,8 @@ const producer = kafka('gateway-subscriptions-test').producer({ kafkaJS: { acks:
 await producer.connect();
 t.teardown(() => producer.disconnect());
 
-async function produce(topic: string, schema: AvroRecordSchema, value: { tenantId: string; eventId: string }, id: string): Promise<void> {
-  await producer.send({ topic, messages: [{ key: `${value.tenantId}:${id}`, value: await serde.encode(subjectOf(topic), schema, value) }] });
+async function produce(topic: string, schema: AvroRecordSchema, value: { tenantId: string; eventId: string }, id: string, headers: Record<string, string> = {}): Promise<void> {
+  await producer.send({ topic, messages: [{ key: `${value.tenantId}:${id}`, value: await serde.encode(subjectOf(topic), schema, value), headers }] });
 }
 
 function stateChanged(tenantId: string, proposalId: string): ActionStateChanged {
@@ -119,6 +119,24 @@ t.test('object changes are redacted for viewers and filtered by id; governance f
 
   await refused.until('the viewer\'s proposal subscription to be refused', () => refused.ended);
   t.match(JSON.stringify(refused.errors), /needs one of the roles/);
+});
+
+t.test("each event carries the trace context of the record that brought it", async (t) => {
+  const subscription = subscribe(t, url, await tokenFor(TENANT_A, ['operator']), 'subscription { objectChanged(type: "Customer") { externalId traceparent } }');
+  const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+  const send = (objectId: string, headers: Record<string, string>) =>
+    produce(topics.ontologyChanges, OntologyChangedSchema as unknown as AvroRecordSchema, objectChanged(TENANT_A, objectId, { name: objectId }), objectId, headers);
+  await produceUntilReceived(subscription, () => send('traced-1', { traceparent }));
+  t.same(subscription.received[0], { objectChanged: { externalId: 'traced-1', traceparent } }, "the record's traceparent header, as written");
+  await send('untraced', {});
+  await send('bad-trace', { traceparent: '00-00000000000000000000000000000000-00f067aa0ba902b7-01' });
+  // produceUntilReceived may have sent traced-1 more than once.
+  const later = () => subscription.received.filter((data) => data.objectChanged.externalId !== 'traced-1');
+  await subscription.until('both later events', () => later().length >= 2);
+  t.same(later(), [
+    { objectChanged: { externalId: 'untraced', traceparent: null } },
+    { objectChanged: { externalId: 'bad-trace', traceparent: null } },
+  ], 'no header, or an invalid one (all-zero trace id), gives null');
 });
 
 t.test('subscription documents are validated: unknown fields and too many aliases are refused', async (t) => {
