@@ -144,6 +144,9 @@ export class TransactionalConsumer {
     const epoch = ++this.#rebalanceEpoch;
     if (error.code === ERR_REVOKE_PARTITIONS) {
       for (const tp of assignment) this.#owned.delete(tpKey(tp));
+      // Not ready again until the group assigns (eager protocol: revoke all, then assign); an
+      // instance dropped from the group stays unready instead of reporting a stale "joined".
+      this.#joined = false;
       this.#options.logger.info({ partitions: assignment.map(tpKey) }, 'partitions revoked');
       consumer.unassign();
       return;

@@ -66,6 +66,9 @@ t.test(`a second instance joining and the first leaving mid-stream change nothin
   t.ok(aClaims.at(-1)!.length < 13, `a gave partitions to b (kept ${aClaims.at(-1)!.length} of 13)`);
   t.ok(bClaims.length >= 2, 'b was assigned twice: when it joined and when a left');
   t.equal(bClaims.at(-1)!.length, 13, 'b owns every partition after a left');
+  t.match(b.log(), /"msg":"partitions revoked"/, 'b had its partitions revoked when a left');
+  const bReady = await fetch(`${bHealth}/readyz`);
+  t.equal(bReady.status, 200, 'and is ready again once reassigned (readiness follows the group, revocation included)');
   t.ok(bClaims.at(-1)!.every((c) => c.generation >= 3), 'b claimed them over a newer generation');
 
   const expected = await checkMaterializedExactly(t, env, workload, tenants);
