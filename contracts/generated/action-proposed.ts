@@ -28,8 +28,9 @@ export interface ActionProposed {
    */
   proposalId: string;
   /**
-   * Key chosen by the proposer so that a retried proposal is not created twice; unique per tenant
-   * and proposedBy. A second proposal with the same key is ignored.
+   * Key chosen by the proposer so that a retried proposal is not created twice; unique per tenant,
+   * whoever proposes (agents sharing a tenant should prefix keys with their own identity). A second
+   * proposal in the tenant with the same key is ignored.
    */
   idempotencyKey: string;
   /** API name of the tool catalog entry to run. */
@@ -129,7 +130,7 @@ export const ActionProposedSchema = {
     {
       "name": "idempotencyKey",
       "type": "string",
-      "doc": "Key chosen by the proposer so that a retried proposal is not created twice; unique per tenant and proposedBy. A second proposal with the same key is ignored."
+      "doc": "Key chosen by the proposer so that a retried proposal is not created twice; unique per tenant, whoever proposes (agents sharing a tenant should prefix keys with their own identity). A second proposal in the tenant with the same key is ignored."
     },
     {
       "name": "actionType",
