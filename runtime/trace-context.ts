@@ -100,9 +100,20 @@ function headerText(value: Buffer | string | null | undefined): string | undefin
   return typeof value === 'string' ? value : value.toString('latin1');
 }
 
+// Ids are cut from a pool of random bytes: a processor makes one span id per change it writes,
+// and a call into the CSPRNG for every 8 bytes cost more than the rest of building the record.
+const POOL_SIZE = 8192;
+let pool = Buffer.alloc(0);
+let poolOffset = 0;
+
 function randomId(bytes: number, zero: string): string {
   for (;;) {
-    const id = randomBytes(bytes).toString('hex');
+    if (poolOffset + bytes > pool.length) {
+      pool = randomBytes(POOL_SIZE);
+      poolOffset = 0;
+    }
+    const id = pool.toString('hex', poolOffset, poolOffset + bytes);
+    poolOffset += bytes;
     if (id !== zero) return id;
   }
 }

@@ -29,7 +29,10 @@ export async function loadStoredObjects(
 export async function writeObjects(tx: ClientBase, tenantId: string, writes: readonly ObjectWrite[]): Promise<{ objectTypeId: string; objectId: string }[]> {
   if (writes.length === 0) return [];
   const { rows } = await tx.query<{ object_type_id: string; external_id: string; inserted: boolean }>(
-    `INSERT INTO objects AS o (tenant_id, object_type_id, external_id, properties, embedding, version, source_version, deleted_at)
+    // Only the rows that did not exist come back: the caller needs those (pending links), and
+    // returning every row costs as much to parse as the rest of the statement's reply.
+    `WITH written AS (
+     INSERT INTO objects AS o (tenant_id, object_type_id, external_id, properties, embedding, version, source_version, deleted_at)
      SELECT $1, w.object_type_id, w.external_id, w.properties, w.embedding::vector, w.version, w.source_version,
             CASE WHEN w.deleted THEN now() END
      FROM unnest($2::uuid[], $3::text[], $4::jsonb[], $5::text[], $6::bigint[], $7::bigint[], $8::boolean[])
@@ -41,7 +44,9 @@ export async function writeObjects(tx: ClientBase, tenantId: string, writes: rea
        source_version = EXCLUDED.source_version,
        deleted_at = CASE WHEN EXCLUDED.deleted_at IS NULL THEN NULL ELSE COALESCE(o.deleted_at, EXCLUDED.deleted_at) END,
        updated_at = now()
-     RETURNING object_type_id, external_id, (xmax = 0) AS inserted`,
+     RETURNING object_type_id, external_id, (xmax = 0) AS inserted
+     )
+     SELECT object_type_id, external_id, inserted FROM written WHERE inserted`,
     [
       tenantId,
       writes.map((w) => w.objectTypeId),
