@@ -4,32 +4,12 @@
 // A retry with the same idempotency key names the same proposal and is applied once; a proposal
 // whose parameters the tool's schema refuses is recorded and rejected by the processor.
 import t from 'tap';
-import { createGovernanceEnvironment, GovernanceProcess } from '../support/governance/governance-harness.ts';
-import { startGateway } from '../support/gateway/gateway-harness.ts';
+import { startGovernedGateway } from '../support/gateway/governed-gateway.ts';
 import { answered, callTool, connectMcp, mcpUrl, type ToolOutcome } from '../support/gateway/mcp-client.ts';
 import { tokenFor } from '../support/gateway/tokens.ts';
 import { waitFor } from '../support/materializer/harness.ts';
-import { kafkaBrokers, schemaRegistryUrl } from '../support/services.ts';
 
-const env = await createGovernanceEnvironment(t);
-const processor = GovernanceProcess.start(env, 'mcp-e2e');
-t.teardown(async () => {
-  processor.kill('SIGKILL');
-  await processor.exited;
-});
-await processor.ready();
-
-// The same database as the gateway role (l3_gateway: SELECT only, under row-level security).
-const gatewayUrl = new URL(env.processorUrl);
-gatewayUrl.username = 'l3_gateway';
-gatewayUrl.password = 'l3_gateway-dev';
-const gateway = await startGateway(t, gatewayUrl.toString(), {
-  KAFKA_BROKERS: kafkaBrokers().join(','),
-  SCHEMA_REGISTRY_URL: schemaRegistryUrl(),
-  L3_TOPIC_PROPOSALS: env.topics.proposals,
-  L3_TOPIC_DECISIONS: env.topics.decisions,
-  GATEWAY_WAIT_TIMEOUT_MS: '60000',
-});
+const { env, gateway } = await startGovernedGateway(t, 'mcp-e2e');
 const url = await mcpUrl(gateway.app);
 const agent = await connectMcp(t, url, await tokenFor(env.tenantId, ['operator'], 'agent:planner'));
 

@@ -2,30 +2,11 @@
 // database of its own): a HIGH proposal made by mutation waits for two approvals, both given by
 // mutation with two different approver tokens, and is then executed.
 import t from 'tap';
-import { retried, waitForState, createGovernanceEnvironment, GovernanceProcess } from '../support/governance/governance-harness.ts';
-import { startGateway } from '../support/gateway/gateway-harness.ts';
+import { retried, waitForState } from '../support/governance/governance-harness.ts';
+import { startGovernedGateway } from '../support/gateway/governed-gateway.ts';
 import { tokenFor } from '../support/gateway/tokens.ts';
-import { kafkaBrokers, schemaRegistryUrl } from '../support/services.ts';
 
-const env = await createGovernanceEnvironment(t);
-const processor = GovernanceProcess.start(env, 'gateway-e2e');
-t.teardown(async () => {
-  processor.kill('SIGKILL');
-  await processor.exited;
-});
-await processor.ready();
-
-// The same database as the gateway role (l3_gateway: SELECT only, under row-level security).
-const gatewayUrl = new URL(env.processorUrl);
-gatewayUrl.username = 'l3_gateway';
-gatewayUrl.password = 'l3_gateway-dev';
-const gateway = await startGateway(t, gatewayUrl.toString(), {
-  KAFKA_BROKERS: kafkaBrokers().join(','),
-  SCHEMA_REGISTRY_URL: schemaRegistryUrl(),
-  L3_TOPIC_PROPOSALS: env.topics.proposals,
-  L3_TOPIC_DECISIONS: env.topics.decisions,
-  GATEWAY_WAIT_TIMEOUT_MS: '60000',
-});
+const { env, gateway } = await startGovernedGateway(t, 'gateway-e2e');
 
 const RECEIPT = 'proposalId accepted state refusal';
 
