@@ -2,7 +2,10 @@
 // l3.actions.lifecycle.v1 and l3.audit.events.v1 from their end (a consumer group of its own,
 // `l3-gateway-<random>`, never committed: every instance must see every event, and a restarted
 // one has no subscribers waiting for the past), decodes each record with the serde and publishes
-// it to Mercurius' pubsub. Authorization happens per subscriber (subscription-resolvers.ts).
+// it to Mercurius' pubsub under a topic of the event's tenant (tenantTopic), so an event wakes
+// only the subscriptions of its tenant: with many tenants on one gateway, fan-out cost follows
+// the subscribers who may receive the event, not all of them. Authorization still happens per
+// subscriber (subscription-resolvers.ts).
 import { randomUUID } from 'node:crypto';
 import type { KafkaJS } from '@confluentinc/kafka-javascript';
 import { ActionStateChangedSchema } from '../../contracts/generated/action-state-changed.ts';
@@ -18,6 +21,11 @@ export const FEED_TOPICS = {
   proposalChanged: 'l3.gateway.proposalChanged',
   auditAppended: 'l3.gateway.auditAppended',
 } as const;
+
+/** The pubsub topic of `feedTopic`'s events of one tenant (mqemitter topic; a UUID holds no separator or wildcard). */
+export function tenantTopic(feedTopic: string, tenantId: string): string {
+  return `${feedTopic}.${tenantId}`;
+}
 
 export interface Publisher {
   publish(event: { topic: string; payload: unknown }, callback?: () => void): void;
@@ -57,7 +65,8 @@ export function kafkaEventFeed(options: EventFeedOptions): EventFeed {
           if (route === undefined) return;
           try {
             const { value } = await options.serde.decode<Record<string, unknown>>(message.value, route.schema);
-            publisher.publish({ topic: route.pubsubTopic, payload: value });
+            if (typeof value.tenantId !== 'string') throw new Error('the record has no tenantId');
+            publisher.publish({ topic: tenantTopic(route.pubsubTopic, value.tenantId), payload: value });
           } catch (error) {
             // A record that cannot be decoded is skipped: the feed is best effort, Postgres is the truth.
             options.logger.warn({ err: error, topic, offset: message.offset }, 'subscription feed: record skipped');
