@@ -37,7 +37,7 @@ export { BenchmarkArgsError };
 const APPLICATION_NAME = 'l3-bench-gateway';
 
 export const GATEWAY_BENCHMARK_USAGE =
-  'gateway [--customers N] [--duration S] [--warmup S] [--connections C] [--rounds R] [--subscribers N,N,...] [--events E] [--interval-ms MS] [--skip-queries] [--skip-subscriptions]';
+  'gateway [--customers N] [--duration S] [--warmup S] [--connections C] [--rounds R] [--subscribers N,N,...] [--events E] [--interval-ms MS] [--skip-queries] [--skip-subscriptions] [--cpu-prof DIR]';
 
 export interface GatewayBenchmarkArgs {
   /** Tenant A's customers; sites, pumps and sensors follow (x5, x25, x50). */
@@ -51,6 +51,8 @@ export interface GatewayBenchmarkArgs {
   readonly intervalMs: number;
   readonly queries: boolean;
   readonly subscriptions: boolean;
+  /** Run both servers with `node --cpu-prof`, profiles in this directory. */
+  readonly cpuProfileDir: string | undefined;
 }
 
 export function parseGatewayBenchmarkArgs(args: readonly string[]): GatewayBenchmarkArgs {
@@ -67,6 +69,7 @@ export function parseGatewayBenchmarkArgs(args: readonly string[]): GatewayBench
       'interval-ms': { type: 'string', default: '100' },
       'skip-queries': { type: 'boolean', default: false },
       'skip-subscriptions': { type: 'boolean', default: false },
+      'cpu-prof': { type: 'string' },
     },
     GATEWAY_BENCHMARK_USAGE,
   );
@@ -82,6 +85,7 @@ export function parseGatewayBenchmarkArgs(args: readonly string[]): GatewayBench
     intervalMs: integerOption('interval-ms', values['interval-ms'], 0, 60_000),
     queries: !values['skip-queries'],
     subscriptions: !values['skip-subscriptions'],
+    cpuProfileDir: values['cpu-prof'],
   };
 }
 
@@ -134,6 +138,7 @@ export async function runGatewayBenchmark(options: GatewayBenchmarkOptions): Pro
   const runTopics = [topics.ontologyChanges, topics.actionLifecycle, topics.auditEvents];
   const kafka = new KafkaJS.Kafka({ kafkaJS: { brokers: [...endpoints.kafkaBrokers], clientId: APPLICATION_NAME, logLevel: KafkaJS.logLevel.ERROR } });
   const stops: (() => Promise<void>)[] = [];
+  const nodeOptions = options.cpuProfileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`];
   let graph: BenchGraph | undefined;
   let failed = false;
   try {
@@ -156,6 +161,7 @@ export async function runGatewayBenchmark(options: GatewayBenchmarkOptions): Pro
       port: gatewayPort,
       readyPath: '/readyz',
       logFile: join(logDir, 'gateway.log'),
+      nodeOptions,
       env: {
         DATABASE_URL: graph.urls.gateway,
         JWKS_URL: identity.jwksUrl,
@@ -180,6 +186,7 @@ export async function runGatewayBenchmark(options: GatewayBenchmarkOptions): Pro
         name: 'postgraphile',
         script: 'loadtest/gateway/postgraphile-server.ts',
         logFile: join(logDir, 'postgraphile.log'),
+        nodeOptions,
         env: { DATABASE_URL: graph.urls.gateway, JWKS_URL: identity.jwksUrl },
         portOf: (line) => {
           const match = /^\{"port":(\d+)\}$/.exec(line);
