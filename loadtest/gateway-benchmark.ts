@@ -66,7 +66,7 @@ export function parseGatewayBenchmarkArgs(args: readonly string[]): GatewayBench
       rounds: { type: 'string', default: '1' },
       subscribers: { type: 'string', default: '10,2000' },
       events: { type: 'string', default: '40' },
-      'interval-ms': { type: 'string', default: '100' },
+      'interval-ms': { type: 'string', default: '250' },
       'skip-queries': { type: 'boolean', default: false },
       'skip-subscriptions': { type: 'boolean', default: false },
       'cpu-prof': { type: 'string' },
