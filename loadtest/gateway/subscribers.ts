@@ -4,20 +4,7 @@
 // subscriber does as little as possible when a message arrives (note the time, keep the bytes):
 // with 2,000 of them in the benchmark's process, a heavier client would add its own queueing to
 // the latency it is measuring. Messages are parsed after the step.
-import { createRequire } from 'node:module';
-
-// The ws package ships no type declarations of its own use here; this is the part the subscribers use.
-interface Socket {
-  on(event: 'open', listener: () => void): void;
-  on(event: 'message', listener: (data: Buffer) => void): void;
-  on(event: 'close', listener: (code: number) => void): void;
-  on(event: 'error', listener: (error: Error) => void): void;
-  send(data: string): void;
-  close(): void;
-  terminate(): void;
-}
-type SocketConstructor = new (url: string, protocol: string) => Socket;
-const WebSocket = createRequire(import.meta.url)('ws') as SocketConstructor;
+import WebSocket from 'ws';
 
 export const SUBSCRIPTION = 'subscription Changes($type: String!) { objectChanged(type: $type) { eventId externalId op version properties redacted occurredAt } }';
 
@@ -40,7 +27,8 @@ export function openSubscriber(url: string, token: string, type: string): Promis
     const subscriber: Subscriber = { received: [], closed: undefined, errors: [], close: () => socket.close() };
     let acknowledged = false;
     socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } })));
-    socket.on('message', (data) => {
+    socket.on('message', (raw) => {
+      const data = raw as Buffer;
       if (acknowledged) {
         // `next` is by far the most frequent; everything else is rare and may be parsed at once.
         if (data.includes('"next"')) {
