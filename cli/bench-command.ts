@@ -1,4 +1,5 @@
-// `l3 bench materializer [--events N] [--rounds R]` | `l3 bench governance [--proposals N]`: benchmarks (loadtest/README.md). Each prints
+// `l3 bench materializer [--events N] [--rounds R]` | `l3 bench governance [--proposals N]` |
+// `l3 bench gateway [--duration S] [--subscribers 10,2000]`: benchmarks (loadtest/README.md). Each prints
 // its figures next to baselines measured in the same run (STYLE point 10); none is a test. Brings
 // the embedded stack up first, like `l3 test`.
 import { CliError } from './cli-error.ts';
@@ -8,6 +9,22 @@ export async function benchCommand(args: string[]): Promise<number> {
   const [name, ...rest] = args;
   const benchmark = await import('../loadtest/materializer-benchmark.ts');
   const governance = await import('../loadtest/governance-benchmark.ts');
+  const gateway = await import('../loadtest/gateway-benchmark.ts');
+  if (name === 'gateway') {
+    let parsedGateway: ReturnType<typeof gateway.parseGatewayBenchmarkArgs>;
+    try {
+      parsedGateway = gateway.parseGatewayBenchmarkArgs(rest);
+    } catch (error) {
+      if (error instanceof gateway.BenchmarkArgsError) throw new CliError('USAGE', error.message);
+      throw error;
+    }
+    const endpoints = await openStack().up();
+    await gateway.runGatewayBenchmark({
+      ...parsedGateway,
+      endpoints: { postgresAdminUrl: endpoints.postgresAdminUrl, kafkaBrokers: endpoints.kafkaBrokers.split(','), schemaRegistryUrl: endpoints.schemaRegistryUrl },
+    });
+    return 0;
+  }
   if (name === 'governance') {
     let parsedGovernance: ReturnType<typeof governance.parseGovernanceBenchmarkArgs>;
     try {
@@ -24,7 +41,7 @@ export async function benchCommand(args: string[]): Promise<number> {
     return 0;
   }
   if (name !== 'materializer') {
-    throw new CliError('USAGE', `unknown benchmark "${name ?? ''}"; usage: bin/l3 bench ${benchmark.BENCHMARK_USAGE}\n       bin/l3 bench ${governance.GOVERNANCE_BENCHMARK_USAGE}`);
+    throw new CliError('USAGE', `unknown benchmark "${name ?? ''}"; usage: bin/l3 bench ${benchmark.BENCHMARK_USAGE}\n       bin/l3 bench ${governance.GOVERNANCE_BENCHMARK_USAGE}\n       bin/l3 bench ${gateway.GATEWAY_BENCHMARK_USAGE}`);
   }
   let parsed: ReturnType<typeof benchmark.parseBenchmarkArgs>;
   try {

@@ -18,7 +18,7 @@ const commands: Record<string, Command> = {
   ontology: { summary: 'ontology as code: validate <file> | publish <file> [--actor name]', run: async (args) => (await import('./ontology-command.ts')).ontologyCommand(args) },
   actions: { summary: 'governed actions: propose | approve | reject | cancel <proposalId> | show <proposalId>', run: async (args) => (await import('./actions-command.ts')).actionsCommand(args) },
   audit: { summary: 'audit chain: verify | checkpoint export | checkpoint verify | keygen', run: async (args) => (await import('./audit-command.ts')).auditCommand(args) },
-  bench: { summary: 'benchmarks: materializer [--events N] [--rounds R] | governance [--proposals N] [--events N] [--rounds R]', run: async (args) => (await import('./bench-command.ts')).benchCommand(args) },
+  bench: { summary: 'benchmarks: materializer [--events N] [--rounds R] | governance [--proposals N] [--events N] [--rounds R] | gateway [--duration S] [--subscribers N,N]', run: async (args) => (await import('./bench-command.ts')).benchCommand(args) },
 };
 
 function usage(): string {

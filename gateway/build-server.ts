@@ -36,7 +36,7 @@ import type { GatewayConfig } from './config.ts';
 import { verifyDatabaseRole } from './database-role.ts';
 import { createErrorFormatter } from './error-formatter.ts';
 import { registerHealthRoutes } from './health-routes.ts';
-import { gatewayLoaders } from './loaders/index.ts';
+import { gatewayLoaders, graphFieldResolvers } from './loaders/index.ts';
 import { connectionAuthenticator, kafkaEventFeed, subscriptionResolvers, SUBSCRIPTIONS_SCHEMA_FILE, type EventFeed, type Publisher } from './subscriptions/index.ts';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics.ts';
 import { registerMcpRoute, toolCatalog, truthApiTools } from './mcp/index.ts';
@@ -173,7 +173,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
   await app.register(mercurius, {
     schema: [readFileSync(SCHEMA_FILE, 'utf8'), readFileSync(MUTATIONS_SCHEMA_FILE, 'utf8'), readFileSync(SUBSCRIPTIONS_SCHEMA_FILE, 'utf8'), ...(extensions.schema ?? [])],
     resolvers: gatewayResolvers(
-      mergeResolvers(mutationResolvers, subscriptionResolvers({ pool, statementTimeoutMs: config.limits.statementTimeoutMs, logger }), extensions.resolvers ?? {}),
+      mergeResolvers(graphFieldResolvers(), mutationResolvers, subscriptionResolvers({ pool, statementTimeoutMs: config.limits.statementTimeoutMs, logger }), extensions.resolvers ?? {}),
     ),
     subscription: {
       onConnect: connectionAuthenticator(verifyToken, logger),

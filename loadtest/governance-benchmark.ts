@@ -8,7 +8,7 @@
 //   node loadtest/governance-benchmark.ts [--proposals N] [--events E] [--rounds R]   (or bin/l3 bench governance)
 // What the figures mean: loadtest/README.md, "Governance throughput".
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KafkaJS } from '@confluentinc/kafka-javascript';
@@ -20,11 +20,11 @@ import { ObjectChangeSchema, type ObjectChange } from '../contracts/generated/ob
 import { registerContracts } from '../contracts/registry/register-contracts.ts';
 import { AvroSerde } from '../contracts/serde/index.ts';
 import { resolveTopicNames, subjectOf, topicCatalog, type TopicNames } from '../contracts/topics.ts';
-import { parseOntology, toTypeDefChanges, validateOntology, type OntologyFile } from '../ontology/index.ts';
+import type { OntologyFile } from '../ontology/index.ts';
 import { kafkaKey, objectEntityId } from '../processors/materializer/entity-keys.ts';
-import { applyTypeDef } from '../processors/materializer/sql/type-definitions.ts';
 import { checkpoint, dropDatabase, withClient } from './support/bench-database.ts';
 import { describeEnvironment } from './support/bench-environment.ts';
+import { applyOntology, demoOntology } from './support/demo-ontology.ts';
 import { deleteKafkaLeftovers, ensureTopics, highWatermarks, newRunId, produce } from './support/bench-kafka.ts';
 import { BenchmarkArgsError, integerOption, parseBenchmarkOptions } from './support/benchmark-args.ts';
 import type { BenchmarkEndpoints } from './support/benchmark-endpoints.ts';
@@ -35,7 +35,6 @@ import { fmt, median } from './support/stats.ts';
 
 export { BenchmarkArgsError };
 
-const ROOT = join(import.meta.dirname, '..');
 const TENANT_ID = '00000000-0000-4000-8000-0000000b0b0b';
 const PROPOSER = 'agent:bench';
 const APPROVERS = ['approver:alice', 'approver:bob'] as const;
@@ -155,7 +154,7 @@ export async function runGovernanceBenchmark(options: GovernanceBenchmarkOptions
     messages.push({ key: kafkaKey(event.tenantId, objectEntityId(event.objectType, event.objectId)), value: await serde.encode(subjectOf(BENCH_TOPICS.objects), ObjectChangeSchema, event) });
   }
   const logDir = mkdtempSync(join(tmpdir(), 'l3-bench-governance-'));
-  const context: Context = { endpoints, proposals: options.proposals, kafka, serde, ontology: benchOntology(), baseline: { messages, objects: baselineEvents.objects }, progress, logDir };
+  const context: Context = { endpoints, proposals: options.proposals, kafka, serde, ontology: demoOntology(TENANT_ID), baseline: { messages, objects: baselineEvents.objects }, progress, logDir };
   progress(`${events} baseline events (${baselineEvents.objects} objects) generated and encoded in ${((Date.now() - prepared) / 1000).toFixed(1)} s`);
 
   const environment = await describeEnvironment(endpoints, APPLICATION_NAME, 'the processor');
@@ -183,15 +182,6 @@ export async function runGovernanceBenchmark(options: GovernanceBenchmarkOptions
   const report = summarize(measurements);
   console.log(renderReport({ proposals: options.proposals, events, rounds, objects: baselineEvents.objects }, environment, report));
   return report;
-}
-
-/** The demo ontology (object types, link types and the tool catalog) for the bench tenant. */
-function benchOntology(): OntologyFile {
-  const text = readFileSync(join(ROOT, 'examples/ontology/demo.yaml'), 'utf8').replace(/^(\s*id:\s*)[0-9a-f-]{36}/m, `$1${TENANT_ID}`);
-  const parsed = parseOntology(text);
-  const problems = [...parsed.errors, ...(parsed.value === undefined ? [] : validateOntology(parsed.value))];
-  if (problems.length > 0 || parsed.value === undefined) throw new Error(`examples/ontology/demo.yaml is invalid: ${JSON.stringify(problems)}`);
-  return parsed.value as OntologyFile;
 }
 
 /** Baseline input: Pump UPSERTs of the demo ontology, half new objects, half updates (higher sourceVersion each time). */
@@ -465,10 +455,7 @@ async function createBenchDatabase(context: Context, seed: { pumps: number; site
     await withClient(urls.processor, APPLICATION_NAME, async (client) => {
       await client.query('BEGIN');
       await client.query("SELECT set_config('app.tenant_id', $1, true)", [TENANT_ID]);
-      for (const change of toTypeDefChanges(context.ontology, { actor: 'bench', occurredAt: Date.now() })) {
-        const outcome = await applyTypeDef(client, change);
-        if (outcome.kind === 'rejected') throw new Error(`seeding the ontology: ${change.kind} ${change.name} rejected: ${outcome.message}`);
-      }
+      await applyOntology(client, context.ontology);
       const insertObjects = (type: string, prefix: string, properties: string) =>
         client.query(
           `INSERT INTO objects (tenant_id, object_type_id, external_id, properties, source_version)

@@ -1,17 +1,32 @@
-// The Mercurius loaders (batched field resolvers against N+1), by type and field. Mercurius
-// collects every call of a field made while one level of the response resolves and hands them
-// to the loader at once, per request.
+// The batched field resolvers against N+1, by type and field: every call of a field made while
+// one level of the response resolves goes to the loader at once, per request. The object
+// graph's (OntologyObject.links, Link.from, Link.to) batch through request-batch.ts; the
+// proposals' are Mercurius loaders.
 import type { MercuriusLoaders } from 'mercurius';
+import type { GatewayContext } from '../request-scope.ts';
+import type { LinkRecord } from '../sql/links.ts';
+import type { ObjectRecord } from '../sql/objects.ts';
 import { linkFromLoader, linkToLoader } from './link-endpoints.ts';
-import { objectLinksLoader } from './object-links.ts';
+import { objectLinksLoader, type LinksParams } from './object-links.ts';
 import { proposalApprovalsLoader } from './proposal-approvals.ts';
 import { proposalHistoryLoader } from './proposal-history.ts';
 import { proposalToolLoader } from './proposal-tool.ts';
+import { loadInBatch } from './request-batch.ts';
+
+export function graphFieldResolvers() {
+  return {
+    OntologyObject: {
+      links: (obj: ObjectRecord, params: LinksParams, context: GatewayContext) => loadInBatch(objectLinksLoader, { obj, params }, context),
+    },
+    Link: {
+      from: (obj: LinkRecord, _params: unknown, context: GatewayContext) => loadInBatch(linkFromLoader, { obj }, context),
+      to: (obj: LinkRecord, _params: unknown, context: GatewayContext) => loadInBatch(linkToLoader, { obj }, context),
+    },
+  };
+}
 
 export function gatewayLoaders(): MercuriusLoaders {
   return {
-    OntologyObject: { links: objectLinksLoader },
-    Link: { from: linkFromLoader, to: linkToLoader },
     Proposal: { approvals: proposalApprovalsLoader, history: proposalHistoryLoader, tool: proposalToolLoader },
   } as unknown as MercuriusLoaders;
 }

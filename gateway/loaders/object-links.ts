@@ -7,7 +7,7 @@ import { linkTypeIdsOf } from '../objects/references.ts';
 import { adjacentLinks, type LinkDirection, type LinkRecord } from '../sql/links.ts';
 import type { ObjectRecord } from '../sql/objects.ts';
 
-interface LinksParams {
+export interface LinksParams {
   readonly linkType?: string | null;
   readonly direction?: LinkDirection | null;
   readonly first?: number | null;

@@ -2,7 +2,7 @@
 // "Links of a deleted object"): the joins on the endpoints check that, so a deleted object's
 // links disappear from every read without being deleted themselves.
 import type { Queryable } from '../tenant-transaction.ts';
-import type { ObjectRecord } from './objects.ts';
+import { mapObjectRow, type ObjectRecord, type ObjectRow } from './objects.ts';
 
 export type LinkDirection = 'OUT' | 'IN' | 'BOTH';
 
@@ -43,9 +43,14 @@ export interface AdjacentLinksQuery {
 // One side of the adjacency: links whose `column` is the source object. The outgoing side is
 // served by links_identity_key (tenant_id, from_object_id, ...), the incoming one by
 // links_incoming_idx (tenant_id, to_object_id, ...); RLS supplies the tenant_id.
+// The far endpoint (the object at the other end) is joined anyway, for its liveness: its columns
+// come along (far_*), so Link.from/Link.to of an adjacent link need no statement of their own.
 function side(column: 'from_object_id' | 'to_object_id', skipSelfLinks: boolean): string {
+  const far = column === 'from_object_id' ? 't' : 'f';
   return `
-    SELECT l.id, l.link_type_id, l.from_object_id, l.to_object_id, l.properties, l.version, l.created_at, l.updated_at
+    SELECT l.id, l.link_type_id, l.from_object_id, l.to_object_id, l.properties, l.version, l.created_at, l.updated_at,
+           ${far}.object_type_id AS far_object_type_id, ${far}.external_id AS far_external_id, ${far}.properties AS far_properties,
+           ${far}.version AS far_version, ${far}.source_version AS far_source_version, ${far}.created_at AS far_created_at, ${far}.updated_at AS far_updated_at
     FROM links l
     JOIN objects f ON f.tenant_id = l.tenant_id AND f.id = l.from_object_id AND f.deleted_at IS NULL
     JOIN objects t ON t.tenant_id = l.tenant_id AND t.id = l.to_object_id AND t.deleted_at IS NULL
@@ -68,15 +73,42 @@ function adjacency(direction: LinkDirection): string {
 export async function adjacentLinks(db: Queryable, sourceIds: readonly string[], query: AdjacentLinksQuery): Promise<Map<string, LinkRecord[]>> {
   const bySource = new Map<string, LinkRecord[]>(sourceIds.map((id) => [id, []]));
   if (sourceIds.length === 0) return bySource;
-  const { rows } = await db.query<LinkRow>(
+  const { rows } = await db.query<LinkRow & FarEndColumns>(
     `SELECT src.id AS source_id, l.*
      FROM unnest($1::uuid[]) WITH ORDINALITY AS src(id, ord)
      CROSS JOIN LATERAL (${adjacency(query.direction)}) l
      ORDER BY src.ord, l.created_at, l.id`,
     [[...new Set(sourceIds)], query.linkTypeIds, query.limit],
   );
-  for (const row of rows) bySource.get(row.source_id)?.push(mapLinkRow(row));
+  for (const row of rows) bySource.get(row.source_id)?.push(withFarEnd(mapLinkRow(row), row));
   return bySource;
+}
+
+interface FarEndColumns {
+  far_object_type_id: string;
+  far_external_id: string;
+  far_properties: Record<string, unknown>;
+  far_version: string;
+  far_source_version: string | null;
+  far_created_at: Date;
+  far_updated_at: Date;
+}
+
+/** The link with the far endpoint it was read with (the source is `from` unless the link was found from its `to` side). */
+function withFarEnd(link: LinkRecord, row: LinkRow & FarEndColumns): LinkRecord {
+  const outgoing = link.fromObjectId === row.source_id;
+  const farRow: ObjectRow = {
+    id: outgoing ? link.toObjectId : link.fromObjectId,
+    object_type_id: row.far_object_type_id,
+    external_id: row.far_external_id,
+    properties: row.far_properties,
+    version: row.far_version,
+    source_version: row.far_source_version,
+    created_at: row.far_created_at,
+    updated_at: row.far_updated_at,
+  };
+  const far = mapObjectRow(farRow);
+  return outgoing ? { ...link, toObject: far } : { ...link, fromObject: far };
 }
 
 function mapLinkRow(row: LinkRow): LinkRecord {

@@ -2,9 +2,12 @@
 // l3.actions.lifecycle.v1 and l3.audit.events.v1 from their end (a consumer group of its own,
 // `l3-gateway-<random>`, never committed: every instance must see every event, and a restarted
 // one has no subscribers waiting for the past), decodes each record with the serde and publishes
-// it to Mercurius' pubsub. Authorization happens per subscriber (subscription-resolvers.ts).
-// The record's W3C trace context (its `traceparent` header, written by the processor that made
-// the change) travels with the event to subscribers and into the feed's log lines.
+// it to Mercurius' pubsub under a topic of the event's tenant (tenantTopic), so an event wakes
+// only the subscriptions of its tenant: with many tenants on one gateway, fan-out cost follows
+// the subscribers who may receive the event, not all of them. Authorization still happens per
+// subscriber (subscription-resolvers.ts). The record's W3C trace context (its `traceparent`
+// header, written by the processor that made the change) travels with the event to subscribers
+// and into the feed's log lines.
 import { randomUUID } from 'node:crypto';
 import type { KafkaJS } from '@confluentinc/kafka-javascript';
 import { ActionStateChangedSchema } from '../../contracts/generated/action-state-changed.ts';
@@ -21,6 +24,11 @@ export const FEED_TOPICS = {
   proposalChanged: 'l3.gateway.proposalChanged',
   auditAppended: 'l3.gateway.auditAppended',
 } as const;
+
+/** The pubsub topic of `feedTopic`'s events of one tenant (mqemitter topic; a UUID holds no separator or wildcard). */
+export function tenantTopic(feedTopic: string, tenantId: string): string {
+  return `${feedTopic}.${tenantId}`;
+}
 
 export interface Publisher {
   publish(event: { topic: string; payload: unknown }, callback?: () => void): void;
@@ -60,10 +68,11 @@ export function kafkaEventFeed(options: EventFeedOptions): EventFeed {
           if (route === undefined) return;
           try {
             const { value } = await options.serde.decode<Record<string, unknown>>(message.value, route.schema);
+            if (typeof value.tenantId !== 'string') throw new Error('the record has no tenantId');
             const trace = traceparentFromHeaders(message.headers as KafkaHeaders | undefined);
             const traceparent = trace === undefined ? null : formatTraceparent(trace);
             options.logger.debug({ topic, partition, offset: message.offset, eventId: value.eventId, traceparent }, 'subscription feed: event');
-            publisher.publish({ topic: route.pubsubTopic, payload: { ...value, traceparent } });
+            publisher.publish({ topic: tenantTopic(route.pubsubTopic, value.tenantId), payload: { ...value, traceparent } });
           } catch (error) {
             // A record that cannot be decoded is skipped: the feed is best effort, Postgres is the truth.
             options.logger.warn({ err: error, topic, partition, offset: message.offset }, 'subscription feed: record skipped');

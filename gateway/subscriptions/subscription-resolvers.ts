@@ -15,7 +15,7 @@ import { canReadSensitive, GOVERNANCE_READERS, hasAnyRole } from '../roles.ts';
 import { loadCatalog } from '../sql/catalog.ts';
 import { readInTenant } from '../commands/wait-for-apply.ts';
 import type { Logger } from '../../runtime/logger.ts';
-import { FEED_TOPICS } from './event-feed.ts';
+import { FEED_TOPICS, tenantTopic } from './event-feed.ts';
 import { closeAtExpiry, type ClosableSocket } from './connection-auth.ts';
 
 /** What the event feed adds to a decoded record: its trace context (event-feed.ts). */
@@ -98,20 +98,28 @@ export function subscriptionResolvers(deps: SubscriptionDeps): ResolverMap {
           if (type === undefined) throw notFound(`object type ${args.type} does not exist`);
           context.sensitiveNames = type.sensitiveNames;
           const id = args.id ?? undefined;
-          return filtered<Traced<OntologyChanged>>(await context.pubsub.subscribe(FEED_TOPICS.objectChanged), context, (event) => {
+          return filtered<Traced<OntologyChanged>>(await context.pubsub.subscribe(tenantTopic(FEED_TOPICS.objectChanged, auth.tenantId)), context, (event) => {
             if (event.entityKind !== 'OBJECT' || event.entityType !== args.type) return false;
             if (id === undefined) return true;
             if (event.entityId === id) return true;
-            const after = parsed(event.after);
+            const after = parsedAfter(event);
             return after !== null && after.objectId === id;
           });
         },
         resolve: (event: Traced<OntologyChanged>, _: unknown, context: SubscriptionContext) => {
-          const after = parsed(event.after);
-          const properties = after === null ? null : ((after.properties as Record<string, unknown> | undefined) ?? {});
           const sensitive = context.sensitiveNames ?? [];
-          const shown = properties === null ? { properties: null, redacted: [] as readonly string[] } : redactProperties(properties, sensitive, canReadSensitive(context.auth!.roles));
-          return {
+          const canRead = canReadSensitive(context.auth!.roles);
+          // Every subscriber of the event's tenant resolves the same event: subscribers who see
+          // it alike (same sensitive names, same right to read them) share one result.
+          const view = `${canRead ? 'all' : 'redacted'}:${sensitive.join(',')}`;
+          let views = resolvedViews.get(event);
+          if (views === undefined) resolvedViews.set(event, (views = new Map()));
+          const cached = views.get(view);
+          if (cached !== undefined) return cached;
+          const after = parsedAfter(event);
+          const properties = after === null ? null : ((after.properties as Record<string, unknown> | undefined) ?? {});
+          const shown = properties === null ? { properties: null, redacted: [] as readonly string[] } : redactProperties(properties, sensitive, canRead);
+          const resolved = {
             eventId: event.eventId,
             type: event.entityType,
             externalId: typeof after?.objectId === 'string' ? after.objectId : null,
@@ -123,6 +131,8 @@ export function subscriptionResolvers(deps: SubscriptionDeps): ResolverMap {
             occurredAt: new Date(event.occurredAt),
             traceparent: event.traceparent,
           };
+          views.set(view, resolved);
+          return resolved;
         },
       },
       proposalChanged: {
@@ -131,7 +141,7 @@ export function subscriptionResolvers(deps: SubscriptionDeps): ResolverMap {
           if (!hasAnyRole(auth.roles, GOVERNANCE_READERS)) throw forbidden(`Subscription.proposalChanged needs one of the roles ${GOVERNANCE_READERS.join(', ')}`);
           if (args.id != null && !UUID.test(args.id)) throw badInput(`id must be a UUID, got "${args.id}"`);
           const id = args.id?.toLowerCase();
-          return filtered<Traced<ActionStateChanged>>(await context.pubsub.subscribe(FEED_TOPICS.proposalChanged), context, (event) => id === undefined || event.proposalId === id);
+          return filtered<Traced<ActionStateChanged>>(await context.pubsub.subscribe(tenantTopic(FEED_TOPICS.proposalChanged, auth.tenantId)), context, (event) => id === undefined || event.proposalId === id);
         },
         resolve: (event: Traced<ActionStateChanged>) => ({ ...event, occurredAt: new Date(event.occurredAt) }),
       },
@@ -139,12 +149,22 @@ export function subscriptionResolvers(deps: SubscriptionDeps): ResolverMap {
         subscribe: async (_: unknown, __: unknown, context: SubscriptionContext) => {
           const auth = authorized(context);
           if (!hasAnyRole(auth.roles, GOVERNANCE_READERS)) throw forbidden(`Subscription.auditAppended needs one of the roles ${GOVERNANCE_READERS.join(', ')}`);
-          return filtered<Traced<AuditEventAppended>>(await context.pubsub.subscribe(FEED_TOPICS.auditAppended), context, () => true);
+          return filtered<Traced<AuditEventAppended>>(await context.pubsub.subscribe(tenantTopic(FEED_TOPICS.auditAppended, auth.tenantId)), context, () => true);
         },
         resolve: (event: Traced<AuditEventAppended>) => ({ ...event, event: parsed(event.event) ?? {}, occurredAt: new Date(event.occurredAt) }),
       },
     },
   };
+}
+
+// Per event, computed once for all its subscribers (events are shared, immutable objects).
+const afterOf = new WeakMap<OntologyChanged, Record<string, unknown> | null>();
+const resolvedViews = new WeakMap<OntologyChanged, Map<string, object>>();
+
+function parsedAfter(event: OntologyChanged): Record<string, unknown> | null {
+  let after = afterOf.get(event);
+  if (after === undefined) afterOf.set(event, (after = parsed(event.after)));
+  return after;
 }
 
 function parsed(text: string | null): Record<string, unknown> | null {
