@@ -31,6 +31,7 @@ export interface TenantTransactionOptions {
 export type TransactionOutcome = 'commit' | 'rollback';
 
 const QUERY_CANCELED = '57014';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class TenantTransaction implements Queryable {
   readonly #options: TenantTransactionOptions;
@@ -112,12 +113,14 @@ export class TenantTransaction implements Queryable {
       // REPEATABLE READ: every resolver of the request reads the same snapshot, so a page, the
       // links of its objects and a chain verification agree with each other. READ ONLY: the
       // gateway never writes (single-writer rule); l3_gateway has SELECT only anyway.
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY');
-      // set_config(name, value, true) is SET LOCAL with the value as a parameter.
-      await client.query("SELECT set_config('app.tenant_id', $1, true), set_config('statement_timeout', $2, true)", [
-        tenantId,
-        String(statementTimeoutMs),
-      ]);
+      // set_config(name, value, true) is SET LOCAL. Both in one simple-protocol round trip (a
+      // request's first statement waits for it), so the values are literals: the tenant id is
+      // checked to be a UUID first and quoted by the driver, the timeout is an integer.
+      if (!UUID.test(tenantId)) throw new Error(`tenant id "${tenantId}" is not a UUID`);
+      await client.query(
+        `BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; ` +
+          `SELECT set_config('app.tenant_id', ${client.escapeLiteral(tenantId)}, true), set_config('statement_timeout', '${Math.trunc(statementTimeoutMs)}', true)`,
+      );
     } catch (error) {
       this.#failure = error;
       throw new GatewayError('INTERNAL', 'cannot open the request transaction', { cause: error });

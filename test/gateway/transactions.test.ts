@@ -51,6 +51,19 @@ t.test('a statement without WHERE sees one tenant, and the setting ends with the
   t.same(after.rows[0], { tenant: '', n: 0 }, 'no tenant left on the connection: nothing visible');
 });
 
+t.test('a tenant id that is not a UUID never reaches SQL (it is inlined into BEGIN)', async (t) => {
+  const pool = newPool(t);
+  for (const tenantId of ["x', true); SELECT set_config('app.tenant_id', '" + TENANT_B, '', `${TENANT_A} `]) {
+    const tx = new TenantTransaction({ pool, tenantId, statementTimeoutMs: 5000, logger: silent });
+    await t.rejects(tx.query('SELECT count(*) FROM objects'), { code: 'INTERNAL', message: /cannot open the request transaction/ }, JSON.stringify(tenantId));
+    await tx.finish('commit');
+  }
+  await t.resolves(async () => {
+    const check = await pool.query('SELECT 1');
+    t.equal(check.rowCount, 1);
+  }, 'the pool still works');
+});
+
 t.test('statements run one at a time, in order, without pg queueing them', async (t) => {
   const warnings: string[] = [];
   const onWarning = (warning: Error) => warnings.push(warning.message);
