@@ -47,10 +47,10 @@ import { noIntrospectionRule } from './protection/introspection.ts';
 import { noNulStringsRule, nulCharacterHook } from './protection/nul-characters.ts';
 import { loadPersistedQueries, persistedQueryProvider } from './protection/persisted-queries.ts';
 import { costLimitHook } from './protection/query-cost.ts';
-import { attachScope, createRequestScope, scopeOf, type GatewayContext } from './request-scope.ts';
+import { attachScope, openRequestScope, scopeOf, type GatewayContext } from './request-scope.ts';
 import { gatewayResolvers, mergeResolvers, type ResolverMap } from './resolvers/index.ts';
 import { applyRoleChecks } from './role-checks.ts';
-import { TenantTransaction } from './tenant-transaction.ts';
+import { CatalogCache } from './sql/catalog.ts';
 
 export const SCHEMA_FILE = new URL('./schema.graphql', import.meta.url);
 
@@ -89,6 +89,9 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
   const logger = deps.logger ?? createLogger({ name: 'gateway', level: config.logLevel });
   const metrics = deps.metrics ?? createGatewayMetrics();
   const production = config.mode === 'production';
+  // The tenants' ontology catalogs, reused while their fingerprint (checked on every request's
+  // BEGIN, in its own snapshot) is unchanged.
+  const catalogs = new CatalogCache();
   const ownsPool = deps.pool === undefined;
   const pool =
     deps.pool ??
@@ -122,15 +125,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
   const authenticate = async (request: FastifyRequest): Promise<void> => {
     if (isUpgrade(request)) return;
     const auth = await verifyToken(bearerToken(request.headers.authorization));
-    const db = new TenantTransaction({
-      pool,
-      tenantId: auth.tenantId,
-      statementTimeoutMs: config.limits.statementTimeoutMs,
-      logger: request.log,
-      onTransaction: () => metrics.dbTransactions.inc(),
-      onQuery: () => metrics.dbQueries.inc(),
-    });
-    attachScope(request, createRequestScope(auth, db, config.limits));
+    attachScope(request, openRequestScope({ pool, auth, limits: config.limits, logger: request.log, metrics, catalogs }));
   };
   // The backstops: whatever happened (an error before execution, a batch, a client that hung
   // up), the transaction ends and its connection goes back to the pool. finish() is idempotent,
@@ -165,7 +160,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     mutationResolvers = commandResolvers(commands);
   }
   if (config.mcpEnabled) {
-    registerMcpRoute(app, { verifyToken, pool, limits: config.limits, catalog: toolCatalog(truthApiTools(config.limits)), commands, production, logger, metrics });
+    registerMcpRoute(app, { verifyToken, pool, limits: config.limits, catalogs, catalog: toolCatalog(truthApiTools(config.limits)), commands, production, logger, metrics });
   }
   const validationRules = [depthLimitRule(config.limits.maxDepth), aliasLimitRule(config.limits.maxAliases), noNulStringsRule];
   if (production) validationRules.push(noIntrospectionRule);

@@ -7,8 +7,9 @@ import type { MercuriusContext } from 'mercurius';
 import type { AuthContext } from './auth.ts';
 import type { GatewayLimits } from './config.ts';
 import { canReadSensitive } from './roles.ts';
-import { loadCatalog, type Catalog } from './sql/catalog.ts';
-import type { TenantTransaction } from './tenant-transaction.ts';
+import type { Pool } from 'pg';
+import { CATALOG_FINGERPRINT_SQL, loadCatalog, type Catalog, type CatalogCache } from './sql/catalog.ts';
+import { TenantTransaction } from './tenant-transaction.ts';
 
 export interface RequestScope {
   readonly auth: AuthContext;
@@ -23,7 +24,7 @@ export interface RequestScope {
 /** The context resolvers and loaders receive. */
 export type GatewayContext = MercuriusContext & RequestScope;
 
-export function createRequestScope(auth: AuthContext, db: TenantTransaction, limits: GatewayLimits): RequestScope {
+export function createRequestScope(auth: AuthContext, db: TenantTransaction, limits: GatewayLimits, catalogs?: CatalogCache): RequestScope {
   let catalog: Promise<Catalog> | undefined;
   return {
     auth,
@@ -31,10 +32,46 @@ export function createRequestScope(auth: AuthContext, db: TenantTransaction, lim
     limits,
     canReadSensitive: canReadSensitive(auth.roles),
     catalog() {
-      catalog ??= loadCatalog(db);
+      catalog ??= catalogs === undefined ? loadCatalog(db) : cachedCatalog(db, auth.tenantId, catalogs);
       return catalog;
     },
   };
+}
+
+/** The catalog of this request's snapshot: from the cache when its fingerprint is known. */
+async function cachedCatalog(db: TenantTransaction, tenantId: string, catalogs: CatalogCache): Promise<Catalog> {
+  const [row] = await db.prelude<{ catalog_fingerprint: string }>();
+  const fingerprint = row?.catalog_fingerprint;
+  if (fingerprint === undefined) return loadCatalog(db);
+  const known = catalogs.get(tenantId, fingerprint);
+  if (known !== undefined) return known;
+  const loaded = await loadCatalog(db);
+  catalogs.set(tenantId, fingerprint, loaded);
+  return loaded;
+}
+
+export interface OpenRequestScopeOptions {
+  readonly pool: Pool;
+  readonly auth: AuthContext;
+  readonly limits: GatewayLimits;
+  readonly logger: { warn(object: object, message: string): void };
+  readonly metrics: { readonly dbTransactions: { inc(): void }; readonly dbQueries: { inc(): void } };
+  /** Shared by the gateway's requests; the catalog's fingerprint then rides on BEGIN. */
+  readonly catalogs?: CatalogCache;
+}
+
+/** A verified caller's request: its tenant transaction (not opened yet) and its scope. */
+export function openRequestScope(options: OpenRequestScopeOptions): RequestScope {
+  const db = new TenantTransaction({
+    pool: options.pool,
+    tenantId: options.auth.tenantId,
+    statementTimeoutMs: options.limits.statementTimeoutMs,
+    logger: options.logger,
+    onTransaction: () => options.metrics.dbTransactions.inc(),
+    onQuery: () => options.metrics.dbQueries.inc(),
+    ...(options.catalogs === undefined ? {} : { prelude: CATALOG_FINGERPRINT_SQL }),
+  });
+  return createRequestScope(options.auth, db, options.limits, options.catalogs);
 }
 
 // Keyed by the request object itself, so a scope lives exactly as long as its request and no

@@ -26,6 +26,12 @@ export interface TenantTransactionOptions {
   /** Called when the transaction opens and before each statement (metrics). */
   readonly onTransaction?: () => void;
   readonly onQuery?: () => void;
+  /**
+   * A parameterless SELECT run in the same round trip as BEGIN, after the tenant is set (so
+   * under its row-level security); its rows are what prelude() returns. For small facts nearly
+   * every request needs, such as the ontology catalog's fingerprint (gateway/sql/catalog.ts).
+   */
+  readonly prelude?: string;
 }
 
 export type TransactionOutcome = 'commit' | 'rollback';
@@ -37,6 +43,7 @@ export class TenantTransaction implements Queryable {
   readonly #options: TenantTransactionOptions;
   #client: PoolClient | undefined;
   #opening: Promise<PoolClient> | undefined;
+  #preludeRows: QueryResultRow[] = [];
   #closing = false;
   #finishing: Promise<void> | undefined;
   #failure: unknown;
@@ -57,6 +64,13 @@ export class TenantTransaction implements Queryable {
   /** Whether finish() was called; no statement is accepted after it. */
   get finished(): boolean {
     return this.#closing;
+  }
+
+  /** The rows of the prelude statement (opening the transaction if it is not open yet). */
+  async prelude<R extends QueryResultRow = QueryResultRow>(): Promise<R[]> {
+    if (this.#closing) throw closedError();
+    await this.#serialized(() => this.#open());
+    return this.#preludeRows as R[];
   }
 
   query<R extends QueryResultRow = QueryResultRow>(text: string, values: readonly unknown[] = []): Promise<QueryResult<R>> {
@@ -117,10 +131,13 @@ export class TenantTransaction implements Queryable {
       // request's first statement waits for it), so the values are literals: the tenant id is
       // checked to be a UUID first and quoted by the driver, the timeout is an integer.
       if (!UUID.test(tenantId)) throw new Error(`tenant id "${tenantId}" is not a UUID`);
-      await client.query(
+      const prelude = this.#options.prelude;
+      const results = (await client.query(
         `BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; ` +
-          `SELECT set_config('app.tenant_id', ${client.escapeLiteral(tenantId)}, true), set_config('statement_timeout', '${Math.trunc(statementTimeoutMs)}', true)`,
-      );
+          `SELECT set_config('app.tenant_id', ${client.escapeLiteral(tenantId)}, true), set_config('statement_timeout', '${Math.trunc(statementTimeoutMs)}', true)` +
+          (prelude === undefined ? '' : `; ${prelude}`),
+      )) as unknown as QueryResult[];
+      if (prelude !== undefined) this.#preludeRows = results[2]?.rows ?? [];
     } catch (error) {
       this.#failure = error;
       throw new GatewayError('INTERNAL', 'cannot open the request transaction', { cause: error });

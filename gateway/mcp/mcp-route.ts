@@ -16,8 +16,8 @@ import type { CommandDeps } from '../commands/index.ts';
 import type { GatewayLimits } from '../config.ts';
 import { GATEWAY_ERRORS, GatewayError, type GatewayErrorCode } from '../errors.ts';
 import type { GatewayMetrics } from '../metrics.ts';
-import { createRequestScope } from '../request-scope.ts';
-import { TenantTransaction } from '../tenant-transaction.ts';
+import { openRequestScope } from '../request-scope.ts';
+import type { CatalogCache } from '../sql/catalog.ts';
 import { createMcpServer, type ToolCatalog } from './mcp-server.ts';
 
 export const MCP_PATH = '/mcp';
@@ -27,6 +27,8 @@ export interface McpRouteOptions {
   readonly pool: Pool;
   readonly limits: GatewayLimits;
   readonly catalog: ToolCatalog;
+  /** The gateway's ontology catalogs (gateway/sql/catalog.ts), shared with GraphQL requests. */
+  readonly catalogs?: CatalogCache;
   /** Undefined when the gateway has no Kafka: propose_action then answers INTERNAL. */
   readonly commands: CommandDeps | undefined;
   readonly production: boolean;
@@ -57,18 +59,12 @@ export function registerMcpRoute(app: FastifyInstance, options: McpRouteOptions)
     },
     handler: async (request, reply) => {
       const auth = callers.get(request)!;
-      const db = new TenantTransaction({
-        pool: options.pool,
-        tenantId: auth.tenantId,
-        statementTimeoutMs: options.limits.statementTimeoutMs,
-        logger: request.log,
-        onTransaction: () => options.metrics.dbTransactions.inc(),
-        onQuery: () => options.metrics.dbQueries.inc(),
-      });
+      const scope = openRequestScope({ pool: options.pool, auth, limits: options.limits, logger: request.log, metrics: options.metrics, catalogs: options.catalogs });
+      const db = scope.db;
       const traceparent = typeof request.headers.traceparent === 'string' ? request.headers.traceparent : undefined;
       const server = createMcpServer({
         catalog: options.catalog,
-        context: { scope: createRequestScope(auth, db, options.limits), commands: options.commands, traceparent },
+        context: { scope, commands: options.commands, traceparent },
         production: options.production,
         logger: request.log,
         metrics: options.metrics,

@@ -102,6 +102,51 @@ const CATALOG_SQL = `
   FROM link_types l
   ORDER BY 1, 3`;
 
+/**
+ * A digest of everything CATALOG_SQL reads, for the tenant set in the transaction (RLS): equal
+ * digests mean equal catalogs, so a catalog read earlier for the same tenant and digest can be
+ * reused. Cheap next to the catalog itself (no rows to send or parse), and read in the same
+ * snapshot as the request, so a type or sensitivity change is seen by the next request.
+ */
+export const CATALOG_FINGERPRINT_SQL = `SELECT md5(
+  coalesce((SELECT string_agg(t::text, ';' ORDER BY t.id) FROM object_types t), '') || '|' ||
+  coalesce((SELECT string_agg(p::text, ';' ORDER BY p.object_type_id, p.name) FROM object_properties p), '') || '|' ||
+  coalesce((SELECT string_agg(l::text, ';' ORDER BY l.id) FROM link_types l), '')) AS catalog_fingerprint`;
+
+/**
+ * Catalogs by tenant and fingerprint, most recently used kept. A tenant's entry is only ever
+ * served to a request of that tenant whose own snapshot has the same fingerprint.
+ */
+export class CatalogCache {
+  readonly #entries = new Map<string, Catalog>();
+  readonly #capacity: number;
+
+  constructor(capacity = 1000) {
+    this.#capacity = capacity;
+  }
+
+  get(tenantId: string, fingerprint: string): Catalog | undefined {
+    const key = `${tenantId}:${fingerprint}`;
+    const catalog = this.#entries.get(key);
+    if (catalog !== undefined) {
+      this.#entries.delete(key);
+      this.#entries.set(key, catalog);
+    }
+    return catalog;
+  }
+
+  set(tenantId: string, fingerprint: string, catalog: Catalog): void {
+    // One entry per tenant: an older fingerprint of the same tenant will not come back.
+    for (const key of this.#entries.keys()) if (key.startsWith(`${tenantId}:`)) this.#entries.delete(key);
+    this.#entries.set(`${tenantId}:${fingerprint}`, catalog);
+    while (this.#entries.size > this.#capacity) this.#entries.delete(this.#entries.keys().next().value!);
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+}
+
 export async function loadCatalog(db: Queryable): Promise<Catalog> {
   const { rows } = await db.query<CatalogRow>(CATALOG_SQL);
   const objectTypes = rows.filter((row) => row.kind === 'object').map(objectTypeOf);
