@@ -51,6 +51,7 @@ import { attachScope, openRequestScope, scopeOf, type GatewayContext } from './r
 import { gatewayResolvers, mergeResolvers, type ResolverMap } from './resolvers/index.ts';
 import { applyRoleChecks } from './role-checks.ts';
 import { CatalogCache } from './sql/catalog.ts';
+import { gatewayTypes } from './database-types.ts';
 
 export const SCHEMA_FILE = new URL('./schema.graphql', import.meta.url);
 
@@ -102,6 +103,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
       connectionTimeoutMillis: 5_000,
       idleTimeoutMillis: 30_000,
       application_name: 'l3-gateway',
+      types: gatewayTypes,
     });
   // An idle client's connection dying (a Postgres restart) is reported here; unhandled, it would
   // crash the process. The pool replaces the client on the next checkout.
