@@ -52,6 +52,8 @@ import { gatewayResolvers, mergeResolvers, type ResolverMap } from './resolvers/
 import { applyRoleChecks } from './role-checks.ts';
 import { CatalogCache } from './sql/catalog.ts';
 import { gatewayTypes } from './database-types.ts';
+import { registerRequestTracing, traceErrors, traceOperation } from './request-tracing.ts';
+import type { Tracer } from '@opentelemetry/api';
 
 export const SCHEMA_FILE = new URL('./schema.graphql', import.meta.url);
 
@@ -79,6 +81,8 @@ export interface GatewayDeps {
   readonly commandSink?: CommandSink;
   /** What feeds subscriptions (default: a Kafka consumer of the l3.* topics on config.commands; false: none). */
   readonly eventFeed?: EventFeed | false;
+  /** OpenTelemetry tracer for request spans (gateway/request-tracing.ts); none when absent. */
+  readonly tracer?: Tracer;
 }
 
 // GraphQL documents are small; a document of many thousand tokens is an attack on the parser
@@ -119,6 +123,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     metrics.httpDuration.observe({ route, method: request.method }, reply.elapsedTime / 1000);
   });
   registerHealthRoutes(app, { pool, registry: metrics.registry, logger });
+  if (deps.tracer !== undefined) registerRequestTracing(app, deps.tracer);
 
   const verifyToken = createTokenVerifier(config.auth, deps.keySet === undefined ? {} : { keySet: deps.keySet });
   // A WebSocket upgrade (GET /graphql for subscriptions) carries no bearer header: the
@@ -211,9 +216,18 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     if (errors.length > 0) throw errors[0];
   });
   app.graphql.addHook('preExecution', costLimitHook({ maxCost: config.limits.maxCost, maxTraversalNodes: config.limits.maxTraversalNodes }));
+  if (deps.tracer !== undefined) {
+    app.graphql.addHook('preExecution', async (_schema, document, context) => {
+      traceOperation((context as GatewayContext).reply.request, document);
+    });
+  }
   app.graphql.addHook('onResolution', async (execution, context) => {
     const { db, operationsCount } = context as GatewayContext;
     const code = (execution.errors?.[0] as { extensions?: { code?: string } } | undefined)?.extensions?.code;
+    if (deps.tracer !== undefined) {
+      const codes = (execution.errors ?? []).map((e) => String((e as { extensions?: { code?: string } }).extensions?.code ?? 'INTERNAL'));
+      traceErrors((context as GatewayContext).reply.request, codes);
+    }
     metrics.operations.inc({ outcome: code ?? 'ok' });
     // A single operation is done: give the connection back before the response is serialized.
     // A batch's operations share the transaction; the response hooks end it after the last one.

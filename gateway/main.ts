@@ -5,6 +5,7 @@
 import type { AddressInfo } from 'node:net';
 import { createLogger } from '../runtime/logger.ts';
 import { onShutdown } from '../runtime/shutdown.ts';
+import { startTelemetry, telemetryEndpoint } from '../runtime/telemetry.ts';
 import { buildGateway } from './build-server.ts';
 import { ConfigError, loadGatewayConfig, type GatewayConfig } from './config.ts';
 
@@ -26,8 +27,14 @@ async function main(): Promise<void> {
 
   const logger = createLogger({ name: 'gateway', level: config.logLevel });
   const shutdown = onShutdown(logger, { timeoutMs: SHUTDOWN_TIMEOUT_MS });
+  // Registered first, so it runs last: the spans of the last requests are exported before exit.
+  const telemetry = startTelemetry('l3-gateway');
+  if (telemetry.enabled) {
+    shutdown.register('telemetry', () => telemetry.shutdown());
+    logger.info({ endpoint: telemetryEndpoint(process.env) }, 'exporting OpenTelemetry traces');
+  }
   try {
-    const app = await buildGateway(config, { logger });
+    const app = await buildGateway(config, { logger, ...(telemetry.enabled ? { tracer: telemetry.tracer } : {}) });
     // Registered before listen: a signal during start-up still closes what was opened.
     shutdown.register('gateway', () => app.close());
     await app.listen({ host: config.host, port: config.port });

@@ -12,6 +12,7 @@ import { createLogger, type Logger, type LogLevel } from './logger.ts';
 import { createProcessorMetrics, type ProcessorMetrics } from './metrics.ts';
 import { OutboxRelay } from './outbox/outbox-relay.ts';
 import { onShutdown, type Shutdown } from './shutdown.ts';
+import { startTelemetry, telemetryEndpoint } from './telemetry.ts';
 
 export interface ProcessorHostConfig {
   readonly databaseUrl: string;
@@ -53,6 +54,12 @@ export async function runProcessor(definition: ProcessorDefinition): Promise<voi
   const logger = createLogger({ name: `l3-${name}`, level: config.logLevel });
   const metrics = createProcessorMetrics(name);
   const shutdown = onShutdown(logger, { timeoutMs: 30_000 });
+  // Registered first, so it runs last: the spans of the final batch are exported before exit.
+  const telemetry = startTelemetry(`l3-${name}`);
+  if (telemetry.enabled) {
+    shutdown.register('telemetry', () => telemetry.shutdown());
+    logger.info({ endpoint: telemetryEndpoint(process.env) }, 'exporting OpenTelemetry traces');
+  }
 
   const pool = new pg.Pool({ connectionString: config.databaseUrl, max: config.poolSize, application_name: `l3-${name}` });
   // An idle connection dropped by a Postgres restart must not crash the process; the next query
@@ -86,6 +93,7 @@ export async function runProcessor(definition: ProcessorDefinition): Promise<voi
     kafkaConfig: { 'session.timeout.ms': config.sessionTimeoutMs, 'heartbeat.interval.ms': Math.floor(config.sessionTimeoutMs / 3) },
     signal: shutdown.signal,
     onFatal: (error) => void shutdown.fatal(error),
+    ...(telemetry.enabled ? { tracer: telemetry.tracer } : {}),
   });
 
   const relay = config.relay

@@ -95,6 +95,13 @@ export function traceparentFromHeaders(headers: KafkaHeaders | undefined | null)
   return parseTraceparent(values[0]);
 }
 
+/** The same, from a consumed record's header list (runtime/kafka/consumed-record.ts). */
+export function traceparentFromRecordHeaders(headers: readonly { readonly key: string; readonly value: Buffer | string | null }[]): TraceContext | undefined {
+  const byName: Record<string, (Buffer | string | null)[]> = {};
+  for (const header of headers) (byName[header.key] ??= []).push(header.value);
+  return traceparentFromHeaders(byName);
+}
+
 function headerText(value: Buffer | string | null | undefined): string | undefined {
   if (value == null) return undefined;
   return typeof value === 'string' ? value : value.toString('latin1');

@@ -10,7 +10,7 @@ import type { TopicNames } from '../../contracts/topics.ts';
 import type { ConsumedRecord, DeadLetter } from '../../runtime/kafka/consumed-record.ts';
 import type { BatchHandler } from '../../runtime/kafka/transactional-consumer.ts';
 import type { ProcessorMetrics } from '../../runtime/metrics.ts';
-import { childTraceparent, traceparentFromHeaders } from '../../runtime/trace-context.ts';
+import { childTraceparent, traceparentFromRecordHeaders } from '../../runtime/trace-context.ts';
 import { flushOutbox, type GovernanceContext } from './governance-context.ts';
 import { handleDecision } from './handle-decision.ts';
 import { handleProposal } from './handle-proposal.ts';
@@ -70,8 +70,6 @@ async function apply(tx: PoolClient, deps: GovernanceDeps, record: ConsumedRecor
   const tenantId = command.value.tenantId;
   if (!UUID.test(tenantId)) return { errorClass: 'INVALID_TENANT', errorMessage: `tenantId "${tenantId}" is not a UUID` };
   await tx.query("SELECT set_config('app.tenant_id', $1, true)", [tenantId]);
-  const headers: Record<string, Buffer> = {};
-  for (const header of record.headers) headers[header.key] = header.value;
   const context: GovernanceContext = {
     tx,
     tenantId,
@@ -79,7 +77,7 @@ async function apply(tx: PoolClient, deps: GovernanceDeps, record: ConsumedRecor
     policy: deps.policyFor(tenantId),
     topics: deps.topics,
     metrics: deps.metrics,
-    traceparent: childTraceparent(traceparentFromHeaders(headers)),
+    traceparent: childTraceparent(traceparentFromRecordHeaders(record.headers)),
     outbox: [],
   };
   switch (command.kind) {

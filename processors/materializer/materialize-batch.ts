@@ -7,7 +7,7 @@ import type { ConsumedRecord, DeadLetter } from '../../runtime/kafka/consumed-re
 import type { BatchHandler } from '../../runtime/kafka/transactional-consumer.ts';
 import type { ProcessorMetrics } from '../../runtime/metrics.ts';
 import { writeOutbox, type OutboxRow } from '../../runtime/outbox/outbox-writer.ts';
-import { childTraceparent, traceparentFromHeaders } from '../../runtime/trace-context.ts';
+import { childTraceparent, traceparentFromRecordHeaders } from '../../runtime/trace-context.ts';
 import { decideLinks, endpointKey } from './decide-links.ts';
 import { decideObjects } from './decide-objects.ts';
 import { decodeRecords, type DecodedEvent, type MaterializerTopics } from './decode-records.ts';
@@ -129,7 +129,5 @@ function count(metrics: ProcessorMetrics, topic: string, applied: number, ignore
 
 /** The change continues the trace of the L2 event that caused it (W3C trace context). */
 function traceOf(record: ConsumedRecord): string {
-  const headers: Record<string, Buffer> = {};
-  for (const header of record.headers) headers[header.key] = header.value;
-  return childTraceparent(traceparentFromHeaders(headers));
+  return childTraceparent(traceparentFromRecordHeaders(record.headers));
 }

@@ -10,7 +10,10 @@ import { RdKafka, type LibrdKafkaError, type Message } from '@confluentinc/kafka
 
 const { KafkaConsumer } = RdKafka;
 type KafkaConsumer = InstanceType<typeof RdKafka.KafkaConsumer>;
+import { SpanKind, type Tracer } from '@opentelemetry/api';
 import type { Pool, PoolClient } from 'pg';
+import { endWithError, linksTo } from '../telemetry.ts';
+import { traceparentFromRecordHeaders } from '../trace-context.ts';
 import type { Logger } from '../logger.ts';
 import type { ProcessorMetrics } from '../metrics.ts';
 import { isTransientKafkaError, isTransientPostgresError, retryWithBackoff } from '../backoff.ts';
@@ -56,6 +59,8 @@ export interface TransactionalConsumerOptions {
   /** Extra librdkafka settings (tests shorten session timeouts). */
   readonly kafkaConfig?: Readonly<Record<string, string | number | boolean>>;
   readonly signal?: AbortSignal;
+  /** OpenTelemetry: a span per batch transaction (runtime/telemetry.ts); none when absent. */
+  readonly tracer?: Tracer;
 }
 
 export class FencedError extends Error {
@@ -302,11 +307,41 @@ export class TransactionalConsumer {
 
   /** One transaction: handler effects, dead letters, offsets. `forcedDeadLetter` skips the handler. */
   async #applyBatch(all: readonly ConsumedRecord[], forcedDeadLetter?: DeadLetter): Promise<void> {
-    const { pool, metrics, groupId } = this.#options;
     // A retry may come after the partition was lost and claimed back: what another owner applied
     // meanwhile must not be applied again, nor its stored offset moved backwards.
     const records = this.#mode === 'exactly-once' ? all.filter((r) => r.offset >= (this.#owned.get(tpKey(r))?.nextOffset ?? Number.POSITIVE_INFINITY)) : all;
     if (records.length === 0) return;
+    const tracer = this.#options.tracer;
+    if (tracer === undefined) {
+      await this.#applyRecords(records, forcedDeadLetter);
+      return;
+    }
+    // One span per transaction, linked to the trace of every record in it (telemetry.ts).
+    const span = tracer.startSpan(`${this.#options.processor} batch`, {
+      kind: SpanKind.CONSUMER,
+      links: linksTo(records.map((record) => traceparentFromRecordHeaders(record.headers))),
+      attributes: {
+        'messaging.system': 'kafka',
+        'messaging.operation.type': 'process',
+        'messaging.consumer.group.name': this.#options.groupId,
+        'messaging.batch.message_count': records.length,
+        'messaging.destination.name': [...new Set(records.map((r) => r.topic))].join(','),
+        'l3.commit_mode': this.#mode,
+      },
+    });
+    try {
+      const deadLetters = await this.#applyRecords(records, forcedDeadLetter);
+      span.setAttribute('l3.dead_letters', deadLetters);
+      span.end();
+    } catch (error) {
+      endWithError(span, error);
+      throw error;
+    }
+  }
+
+  /** #applyBatch's work; returns how many dead letters the batch stored. */
+  async #applyRecords(records: readonly ConsumedRecord[], forcedDeadLetter?: DeadLetter): Promise<number> {
+    const { pool, metrics, groupId } = this.#options;
     const started = process.hrtime.bigint();
     const commits = this.#commitsFor(records);
     const client = await pool.connect();
@@ -343,6 +378,7 @@ export class TransactionalConsumer {
     for (const record of records) metrics.recordsConsumed.inc({ topic: record.topic });
     // Counted as stored: a replayed batch finds its dead letters already parked.
     for (const dead of storedDeadLetters) metrics.recordsDeadLettered.inc({ topic: dead.topic, reason: dead.errorClass });
+    return storedDeadLetters.length;
   }
 
   /** Seeks the still-owned partitions of `records` back to their next unapplied offset. */
