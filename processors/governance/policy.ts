@@ -7,7 +7,7 @@
 // architecture promises for actions that can do the most harm, so a tenant file (or a typo in
 // one) must not be able to lower it. The other radii are the tenant's call, with one guard: a
 // higher radius never needs fewer approvals than a lower one, which is always a mistake.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMap, LineCounter, parseDocument } from 'yaml';
 import { BLAST_RADII, type BlastRadius } from './blast-radius.ts';
@@ -102,7 +102,8 @@ export function loadPolicies(dir: string): Map<string, GovernancePolicy> {
   const fileOf = new Map<string, string>();
   const problems: string[] = [];
   const files = readdirSync(dir, { withFileTypes: true })
-    .filter((entry) => entry.isFile() && /\.ya?ml$/i.test(entry.name))
+    // A Kubernetes ConfigMap volume presents each key as a symlink (into ..data/): followed.
+    .filter((entry) => /\.ya?ml$/i.test(entry.name) && (entry.isFile() || (entry.isSymbolicLink() && statSync(join(dir, entry.name)).isFile())))
     .map((entry) => entry.name)
     .sort();
   for (const file of files) {

@@ -1,6 +1,6 @@
 // Tenant governance policy as code: the defaults of ARCHITECTURE §6, YAML overrides, every error
 // named by its path, CRITICAL only ever stricter, and the per-tenant directory of policy files.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
@@ -131,6 +131,19 @@ t.test('the demo tenant\'s policy parses', async (t) => {
   t.same(demo.approvals.CRITICAL, { required: 3, roles: ['approver', 'admin'], requireRole: 'admin' });
   t.equal(demo.approvalTtlMs, 12 * HOUR);
   t.equal(demo.proposalTtlMs, 48 * HOUR);
+});
+
+t.test('policies mounted from a Kubernetes ConfigMap (symlinks into ..data/) are read', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'l3-policies-cm-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  // What the kubelet writes: a timestamped folder, a ..data link to it, and a link per key.
+  mkdirSync(join(dir, '..2026_11_27_00_00_00.000000001'));
+  writeFileSync(join(dir, '..2026_11_27_00_00_00.000000001', `${DEMO_TENANT}.yaml`), 'approvalTtl: 2h\n');
+  symlinkSync('..2026_11_27_00_00_00.000000001', join(dir, '..data'));
+  symlinkSync(join('..data', `${DEMO_TENANT}.yaml`), join(dir, `${DEMO_TENANT}.yaml`));
+  const policies = loadPolicies(dir);
+  t.same([...policies.keys()], [DEMO_TENANT]);
+  t.equal(policyFor(policies, DEMO_TENANT).approvalTtlMs, 2 * HOUR);
 });
 
 t.test('a directory of policies: one per tenant file, default for the rest', async (t) => {
