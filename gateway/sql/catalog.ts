@@ -2,6 +2,7 @@
 // statement per request and kept for the request (gateway/request-scope.ts): every resolver that
 // needs a type — filters, redaction, `objectType`, link type names — asks this instead of the
 // database, so a page of N objects costs one catalog read, not N.
+import { CATALOG_FINGERPRINT_SQL as CATALOG_FINGERPRINT } from '../../runtime/catalog-fingerprint.ts';
 import type { Queryable } from '../tenant-transaction.ts';
 
 /** The data types of migration 0007 (lower case, as stored). */
@@ -103,15 +104,11 @@ const CATALOG_SQL = `
   ORDER BY 1, 3`;
 
 /**
- * A digest of everything CATALOG_SQL reads, for the tenant set in the transaction (RLS): equal
- * digests mean equal catalogs, so a catalog read earlier for the same tenant and digest can be
- * reused. Cheap next to the catalog itself (no rows to send or parse), and read in the same
- * snapshot as the request, so a type or sensitivity change is seen by the next request.
+ * The fingerprint of the catalog CATALOG_SQL reads (runtime/catalog-fingerprint.ts), as the
+ * statement a request's BEGIN round trip carries: read in the request's own snapshot, so a type
+ * or sensitivity change is seen by the next request.
  */
-export const CATALOG_FINGERPRINT_SQL = `SELECT md5(
-  coalesce((SELECT string_agg(t::text, ';' ORDER BY t.id) FROM object_types t), '') || '|' ||
-  coalesce((SELECT string_agg(p::text, ';' ORDER BY p.object_type_id, p.name) FROM object_properties p), '') || '|' ||
-  coalesce((SELECT string_agg(l::text, ';' ORDER BY l.id) FROM link_types l), '')) AS catalog_fingerprint`;
+export const CATALOG_FINGERPRINT_SQL = `SELECT ${CATALOG_FINGERPRINT} AS catalog_fingerprint`;
 
 /**
  * Catalogs by tenant and fingerprint, most recently used kept. A tenant's entry is only ever

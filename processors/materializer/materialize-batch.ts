@@ -1,7 +1,8 @@
 // The materializer's batch handler: decoded events -> per tenant (row-level security is set per
 // tenant inside the one transaction): type definitions, then objects, then links, then pending
 // links whose endpoints arrived; every applied change also goes to the outbox.
-import type { PoolClient } from 'pg';
+import type { PoolClient, QueryResult } from 'pg';
+import { CATALOG_FINGERPRINT_SQL } from '../../runtime/catalog-fingerprint.ts';
 import type { AvroSerde } from '../../contracts/serde/index.ts';
 import type { ConsumedRecord, DeadLetter } from '../../runtime/kafka/consumed-record.ts';
 import type { BatchHandler } from '../../runtime/kafka/transactional-consumer.ts';
@@ -16,6 +17,7 @@ import { linkChanged, objectChanged, ontologyChanged } from './ontology-changed.
 import { loadEndpoints, loadStoredLinks, promotePendingLinks, writeLinks, type EndpointRef } from './sql/links.ts';
 import { loadStoredObjects, writeObjects } from './sql/objects.ts';
 import { loadTypeCatalog } from './sql/type-catalog.ts';
+import type { TypeCatalog } from './type-catalog.ts';
 import { applyTypeDef } from './sql/type-definitions.ts';
 
 export interface MaterializerDeps {
@@ -26,7 +28,17 @@ export interface MaterializerDeps {
   readonly metrics: ProcessorMetrics;
 }
 
+/** A tenant's type catalog with the fingerprint of the definitions it was built from. */
+interface CachedCatalog {
+  readonly fingerprint: string;
+  readonly catalog: TypeCatalog;
+}
+
 export function createMaterializeBatch(deps: MaterializerDeps): BatchHandler {
+  // Reused while a tenant's definitions are unchanged (runtime/catalog-fingerprint.ts): another
+  // instance may change them, so every batch checks the fingerprint, in the round trip that
+  // sets the tenant anyway.
+  const catalogs = new Map<string, CachedCatalog>();
   return async (tx, records) => {
     const { events, deadLetters } = await decodeRecords(deps.serde, deps.topics, records);
     const byTenant = new Map<string, DecodedEvent[]>();
@@ -39,18 +51,33 @@ export function createMaterializeBatch(deps: MaterializerDeps): BatchHandler {
     // different partitions) could otherwise each miss the other's uncommitted rows, a link
     // parking as pending while its endpoint's promotion step does not see it (ADR 0004). Taken in
     // sorted order so two batches never wait on each other crosswise.
+    // One statement: unnest scans the sorted array in order, so the locks are taken in order.
     const tenants = [...byTenant.keys()].sort();
-    for (const tenantId of tenants) await tx.query("SELECT pg_advisory_xact_lock(hashtextextended('l3.materialize:' || $1, 0))", [tenantId]);
+    await tx.query("SELECT pg_advisory_xact_lock(hashtextextended('l3.materialize:' || t, 0)) FROM unnest($1::text[]) AS t", [tenants]);
     for (const tenantId of tenants) {
-      await materializeTenant(tx, deps, tenantId, byTenant.get(tenantId)!, deadLetters);
+      await materializeTenant(tx, deps, catalogs, tenantId, byTenant.get(tenantId)!, deadLetters);
     }
     return { deadLetters };
   };
 }
 
-async function materializeTenant(tx: PoolClient, deps: MaterializerDeps, tenantId: string, events: readonly DecodedEvent[], deadLetters: DeadLetter[]): Promise<void> {
+async function materializeTenant(
+  tx: PoolClient,
+  deps: MaterializerDeps,
+  catalogs: Map<string, CachedCatalog>,
+  tenantId: string,
+  events: readonly DecodedEvent[],
+  deadLetters: DeadLetter[],
+): Promise<void> {
   // Row-level security applies to the processor too: everything below sees only this tenant.
-  await tx.query("SELECT set_config('app.tenant_id', $1, true)", [tenantId]);
+  // In the same round trip, read under it: whether the tenant has links waiting for an endpoint,
+  // and its definitions' fingerprint. The tenant id is a UUID (decode-records.ts checked it), so
+  // it can be a literal, which a multi-statement query needs.
+  const [, probed] = (await tx.query(
+    `SELECT set_config('app.tenant_id', ${tx.escapeLiteral(tenantId)}, true); ` +
+      `SELECT EXISTS (SELECT 1 FROM pending_links) AS pending, ${CATALOG_FINGERPRINT_SQL} AS fingerprint`,
+  )) as unknown as [QueryResult, QueryResult<{ pending: boolean; fingerprint: string }>];
+  const { pending, fingerprint } = probed.rows[0]!;
   const now = Date.now();
   const outbox: OutboxRow[] = [];
   const { metrics } = deps;
@@ -81,7 +108,16 @@ async function materializeTenant(tx: PoolClient, deps: MaterializerDeps, tenantI
     await writeOutbox(tx, outbox);
     return;
   }
-  const catalog = await loadTypeCatalog(tx, tenantId);
+  // Type definitions applied above changed the catalog after the fingerprint was read.
+  const typedefsApplied = events.some((e) => e.kind === 'typedef');
+  const cached = catalogs.get(tenantId);
+  let catalog: TypeCatalog;
+  if (!typedefsApplied && cached?.fingerprint === fingerprint) catalog = cached.catalog;
+  else {
+    catalog = await loadTypeCatalog(tx, tenantId);
+    if (typedefsApplied) catalogs.delete(tenantId);
+    else catalogs.set(tenantId, { fingerprint, catalog });
+  }
 
   let created: EndpointRef[] = [];
   if (objectEvents.length > 0) {
@@ -117,8 +153,10 @@ async function materializeTenant(tx: PoolClient, deps: MaterializerDeps, tenantI
     count(metrics, linkEvents[0]!.source.topic, decision.applied.length, decision.ignoredOld);
   }
 
-  // After the links of this batch, so a link written as pending above can be moved too.
-  await promotePendingLinks(tx, tenantId, created);
+  // After the links of this batch, so a link written as pending above can be moved too. Without
+  // links in this batch or waiting from earlier ones (under the tenant's lock, so none is being
+  // written elsewhere), there is nothing to promote.
+  if (linkEvents.length > 0 || pending) await promotePendingLinks(tx, tenantId, created);
   await writeOutbox(tx, outbox);
 }
 
