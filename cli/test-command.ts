@@ -7,6 +7,7 @@ import { registerContracts } from '../contracts/registry/register-contracts.ts';
 import { CliError } from './cli-error.ts';
 import { createTopics } from './create-topics.ts';
 import { openStack } from './stack-command.ts';
+import { expandTestPaths } from './test-paths.ts';
 
 export async function testCommand(tapArgs: string[]): Promise<number> {
   const started = Date.now();
@@ -24,7 +25,7 @@ export async function testCommand(tapArgs: string[]): Promise<number> {
     SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl,
   };
   const tapBin = new URL('../node_modules/.bin/tap', import.meta.url).pathname;
-  const child = spawn(tapBin, ['--reporter=tap', ...tapArgs], { env, stdio: ['ignore', 'pipe', 'inherit'], cwd: stack.config.projectRoot });
+  const child = spawn(tapBin, ['--reporter=tap', ...expandTestPaths(tapArgs, stack.config.projectRoot)], { env, stdio: ['ignore', 'pipe', 'inherit'], cwd: stack.config.projectRoot });
   let totals: { total: number; pass: number; fail: number; skip: number; todo: number } | undefined;
   const lines = createInterface({ input: child.stdout });
   lines.on('line', (line) => {
