@@ -30,7 +30,7 @@ import { BenchmarkArgsError, integerOption, parseBenchmarkOptions } from './supp
 import type { BenchmarkEndpoints } from './support/benchmark-endpoints.ts';
 import { POLL_MS, pollUntil } from './support/poll-until.ts';
 import { scrapeMetrics, startProcessorChild, type ProcessorChild, type ScrapedMetrics } from './support/processor-child.ts';
-import { mulberry32, uuidFrom } from './support/seeded-random.ts';
+import { mulberry32, uuidFrom } from '../runtime/seeded-random.ts';
 import { fmt, median } from './support/stats.ts';
 
 export { BenchmarkArgsError };

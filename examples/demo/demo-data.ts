@@ -4,6 +4,7 @@
 // embeddings clustered by model, so similarity search has something to find.
 import type { LinkChange } from '../../contracts/generated/link-change.ts';
 import type { ObjectChange } from '../../contracts/generated/object-change.ts';
+import { mulberry32 } from '../../runtime/seeded-random.ts';
 
 export const DEMO_TENANT_ID = '0c6e2f8a-6f3d-4d4b-9a57-2f1c1d3e4a5b';
 
@@ -12,16 +13,6 @@ export type DemoEvent = { topic: 'objects'; value: ObjectChange } | { topic: 'li
 const MODELS = ['Grundfos CR 45', 'KSB Etanorm 80', 'Xylem e-SV 33', 'Wilo Helix V 52'];
 const SKILLS = ['electrical', 'mechanical', 'hydraulics', 'scada', 'welding'];
 const SEGMENTS = ['municipal', 'industrial', 'agricultural'];
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(a ^ (a >>> 15), 1 | a);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A UUID from the seeded generator (v4 layout), so event ids are reproducible too. */
 function uuid(random: () => number): string {
@@ -34,7 +25,7 @@ function uuid(random: () => number): string {
 
 /** Unit vector near the model's centre: pumps of one model are each other's nearest neighbours. */
 function embedding(random: () => number, modelIndex: number): number[] {
-  const centre = rng(1000 + modelIndex);
+  const centre = mulberry32(1000 + modelIndex);
   const vector = Array.from({ length: 384 }, () => centre() - 0.5 + (random() - 0.5) * 0.15);
   const norm = Math.hypot(...vector);
   return vector.map((v) => Math.fround(v / norm));
@@ -52,7 +43,7 @@ export interface DemoSize {
 export const DEFAULT_DEMO_SIZE: DemoSize = { customers: 12, sitesPerCustomer: 3, pumpsPerSite: 3, sensorsPerPump: 2, technicians: 10, workOrders: 40 };
 
 export function demoEvents(size: DemoSize = DEFAULT_DEMO_SIZE, now = Date.parse('2026-11-01T08:00:00Z')): DemoEvent[] {
-  const random = rng(42);
+  const random = mulberry32(42);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const events: DemoEvent[] = [];
   const object = (objectType: string, objectId: string, properties: Record<string, unknown>, vector: number[] | null = null) =>

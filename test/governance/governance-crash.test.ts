@@ -25,6 +25,7 @@ import {
   waitUntilIdle,
 } from '../support/governance/governance-harness.ts';
 import { waitFor } from '../support/materializer/harness.ts';
+import { mulberry32 } from '../../runtime/seeded-random.ts';
 
 const PROPOSALS = 1_000;
 const KILLS = 10;
@@ -284,12 +285,3 @@ function illegalStep(steps: readonly { from: unknown; to: unknown }[]): string |
   return isActionState(last) && isTerminal(last) ? undefined : `ends in ${String(last)}, not a terminal state`;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(a ^ (a >>> 15), 1 | a);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -7,6 +7,7 @@ import t from 'tap';
 import { generateWorkload } from '../support/materializer/workload.ts';
 import { createMaterializerEnvironment, MaterializerProcess, produceEvents, waitFor, waitUntilMaterialized } from '../support/materializer/harness.ts';
 import { checkMaterializedExactly } from '../support/materializer/exactness.ts';
+import { mulberry32 } from '../../runtime/seeded-random.ts';
 
 const KILLS = 10;
 const seed = Number(process.env.L3_TEST_SEED ?? Date.now() % 1_000_000);
@@ -42,12 +43,3 @@ t.test(`state and changes are exact after ${KILLS} SIGKILLs during 50,000 events
   t.ok(expected.ignoredOld > 0, 'the workload has repeats and out-of-order versions');
 });
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(a ^ (a >>> 15), 1 | a);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -14,6 +14,7 @@ import { createMaterializerEnvironment, MaterializerProcess, produceEvents, wait
 import { metricTotal } from '../support/materializer/instance-metrics.ts';
 import { committedRecords, readOffsetClaims } from '../support/materializer/offset-claims.ts';
 import { generateWorkload } from '../support/materializer/workload.ts';
+import { mulberry32 } from '../../runtime/seeded-random.ts';
 
 const seed = Number(process.env.L3_TEST_SEED ?? Date.now() % 1_000_000);
 
@@ -214,12 +215,3 @@ t.test(`a paused instance whose partitions moved cannot commit when resumed; sta
   t.equal(Number(rows[0]!.dead), 0, 'nothing dead-lettered');
 });
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(a ^ (a >>> 15), 1 | a);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}

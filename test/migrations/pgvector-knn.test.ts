@@ -2,24 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { ClientBase } from 'pg';
 import t from 'tap';
 import { connect, createTestDatabase, withTenant } from '../support/database.ts';
+import { mulberry32 } from '../../runtime/seeded-random.ts';
 
 // objects.embedding is vector(384) (migrations/0003_objects-and-links.sql).
 const DIMENSIONS = 384;
 const CLUSTERS = 6;
 const MEMBERS_PER_CLUSTER = 50;
 const K = 10;
-
-// mulberry32: a tiny seeded PRNG, so the data set is the same on every run.
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let x = state;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function normalize(vector: number[]): number[] {
   const norm = Math.hypot(...vector);
@@ -47,7 +36,7 @@ function around(random: () => number, center: number[], spread: number): number[
 // pgvector's text format is the JSON array notation.
 const literal = (vector: number[]): string => JSON.stringify(vector);
 
-const random = prng(20240601);
+const random = mulberry32(20240601);
 const centers = Array.from({ length: CLUSTERS }, () => randomUnit(random));
 const tenantObjects: { externalId: string; embedding: number[] }[] = [];
 centers.forEach((center, cluster) => {

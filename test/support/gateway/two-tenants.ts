@@ -9,22 +9,11 @@ import type { Test } from 'tap';
 import { appendAuditEvent } from '../../../runtime/audit/audit-chain.ts';
 import type { DatabaseUrls } from '../../../cli/provision-database.ts';
 import { connect, createTestDatabase, withTenant } from '../database.ts';
+import { mulberry32 } from '../../../runtime/seeded-random.ts';
 
 export const TENANT_A = '0a0a0a0a-0000-4000-8000-00000000000a';
 export const TENANT_B = '0b0b0b0b-0000-4000-8000-00000000000b';
 export const DIMENSION = 384;
-
-// mulberry32: a tiny seeded PRNG, so the data set is the same on every run.
-export function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let x = state;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function normalize(vector: number[]): number[] {
   const norm = Math.hypot(...vector);
@@ -44,7 +33,7 @@ export function around(random: () => number, center: number[], spread: number): 
   return normalize(center.map((x, i) => x + spread * (noise[i] ?? 0)));
 }
 
-const random = prng(20250101);
+const random = mulberry32(20250101);
 /** Cluster centers of tenant A's pumps: p-0..p-9 around PUMP_CENTERS[0], p-10..p-19 around [1]. */
 export const PUMP_CENTERS = [randomUnit(random), randomUnit(random)] as const;
 
@@ -195,7 +184,7 @@ async function seedTenantA(tx: ClientBase): Promise<Ids> {
   for (const c of CUSTOMERS_A) await object(tx, ids, tenant, customer, 'Customer', c.externalId, c.properties);
   await object(tx, ids, tenant, customer, 'Customer', 'c-deleted', {}, { deleted: true });
   for (let i = 0; i < 5; i += 1) await object(tx, ids, tenant, site, 'Site', `s-${i}`, { name: `Site ${i}`, status: i === 4 ? 'shut_down' : 'operating' });
-  const r = prng(7);
+  const r = mulberry32(7);
   for (let i = 0; i < 20; i += 1) {
     const center = PUMP_CENTERS[i < 10 ? 0 : 1];
     await object(tx, ids, tenant, pump, 'Pump', `p-${i}`, { serial: `SN-A-${i}`, status: 'running', power: i * 1.5 }, { embedding: around(r, center, 0.05 * ((i % 10) + 1)) });
@@ -248,7 +237,7 @@ async function seedTenantB(tx: ClientBase, decoyCenter: number[]): Promise<Ids> 
   await object(tx, ids, tenant, customer, 'Customer', 'b-only-1', { name: 'Only in B', tier: 'gold', score: 1, email: 'only@b.example' });
   await object(tx, ids, tenant, secret, 'SecretProject', 'x-1', { codename: 'NIGHTJAR' });
   // Decoys: nearer to A's first pump cluster than any of A's pumps.
-  const r = prng(11);
+  const r = mulberry32(11);
   for (let i = 0; i < 20; i += 1) {
     await object(tx, ids, tenant, pump, 'Pump', `p-${i}`, { serial: `SN-B-${i}`, status: 'running' }, { embedding: around(r, decoyCenter, 0.001 * (i + 1)) });
   }

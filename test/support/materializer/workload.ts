@@ -10,6 +10,7 @@ import type { PropertyDataType, PropertyDef, TypeDefChange } from '../../../cont
 import { kafkaKey, linkEntityId, objectEntityId } from '../../../processors/materializer/entity-keys.ts';
 import { EMBEDDING_DIMENSION } from '../../../processors/materializer/property-validation.ts';
 import type { WorkloadEvent } from './reference-fold.ts';
+import { mulberry32 } from '../../../runtime/seeded-random.ts';
 
 export type { WorkloadEvent } from './reference-fold.ts';
 
@@ -589,14 +590,3 @@ function pad(value: number): string {
   return String(value).padStart(2, '0');
 }
 
-// mulberry32 (Tommy Ettinger, public domain): a tiny 32-bit PRNG, plenty for test data.
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

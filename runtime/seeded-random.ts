@@ -1,6 +1,7 @@
-// Reproducible workloads: the same seed gives the same events on every run and machine.
+// Reproducible data: the same seed gives the same values on every run and machine, for the demo
+// world (examples/demo), the test workloads and the benchmarks. Not for anything secret.
 
-// mulberry32 (Tommy Ettinger, public domain), as in the test workload.
+// mulberry32 (Tommy Ettinger, public domain): a tiny 32-bit PRNG.
 export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
