@@ -3,9 +3,8 @@
 // ontology and its objects), topics and a consumer group of its own on the shared embedded
 // stack. Commands go in through Kafka (Avro, the registry's ids), and what the processor did is
 // read back from Postgres and from the topics its outbox relay publishes to.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createWriteStream, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KafkaJS } from '@confluentinc/kafka-javascript';
@@ -18,11 +17,10 @@ import { AvroSerde, type AvroRecordSchema } from '../../../contracts/serde/index
 import { dlqTopicOf, resolveTopicNames, topicCatalog, type TopicNames } from '../../../contracts/topics.ts';
 import { isTransientPostgresError, retryWithBackoff } from '../../../runtime/backoff.ts';
 import { kafka } from '../kafka.ts';
+import { ProcessorChild } from '../processor-child.ts';
 import { readToEnd, waitFor, type ReadRecord } from '../materializer/harness.ts';
-import { kafkaBrokers, schemaRegistryUrl, uniqueName } from '../services.ts';
+import { schemaRegistryUrl, uniqueName } from '../services.ts';
 import { createGovernanceFixture, type GovernanceFixture } from './fixture.ts';
-
-const ROOT = join(import.meta.dirname, '../../..');
 
 /** The topics the processor consumes; each has a dead-letter topic. */
 export const CONSUMED = ['proposals', 'decisions', 'actionResults'] as const;
@@ -116,75 +114,24 @@ async function seedPumps(fixture: GovernanceFixture, from: number, to: number): 
 export const siteOfPump = (i: number): string => `s${((i - 1) % 3) + 1}`;
 
 /** A governance processor child process. */
-export class GovernanceProcess {
-  readonly child: ChildProcess;
-  readonly logFile: string;
-  readonly exited: Promise<number | null>;
-
-  private constructor(child: ChildProcess, logFile: string) {
-    this.child = child;
-    this.logFile = logFile;
-    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-  }
-
+export class GovernanceProcess extends ProcessorChild {
   static start(env: GovernanceEnvironment, name: string, extraEnv: Record<string, string> = {}): GovernanceProcess {
-    const logFile = join(env.logDir, `${name}.log`);
-    const out = createWriteStream(logFile, { flags: 'a' });
-    const child = spawn(process.execPath, [join(ROOT, 'processors/governance/main.ts')], {
-      env: {
-        PATH: process.env.PATH,
-        DATABASE_URL: env.processorUrl,
-        KAFKA_BROKERS: kafkaBrokers().join(','),
-        SCHEMA_REGISTRY_URL: schemaRegistryUrl(),
-        LOG_LEVEL: 'info',
-        GOVERNANCE_GROUP_ID: env.groupId,
-        GOVERNANCE_INSTANCE_ID: name,
-        GOVERNANCE_HEALTH_PORT: '0',
-        // The broker's minimum: a killed instance's partitions move on after 6 s, not 30.
-        GOVERNANCE_SESSION_TIMEOUT_MS: '6000',
-        L3_TOPIC_PROPOSALS: env.topics.proposals,
-        L3_TOPIC_DECISIONS: env.topics.decisions,
-        L3_TOPIC_ACTION_RESULTS: env.topics.actionResults,
-        L3_TOPIC_ACTION_LIFECYCLE: env.topics.actionLifecycle,
-        L3_TOPIC_AUDIT_EVENTS: env.topics.auditEvents,
-        L3_TOPIC_EXECUTION_REQUESTS: env.topics.executionRequests,
-        L3_TOPIC_ONTOLOGY_CHANGES: env.topics.ontologyChanges,
-        ...extraEnv,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    return new GovernanceProcess('processors/governance/main.ts', join(env.logDir, `${name}.log`), {
+      DATABASE_URL: env.processorUrl,
+      GOVERNANCE_GROUP_ID: env.groupId,
+      GOVERNANCE_INSTANCE_ID: name,
+      GOVERNANCE_HEALTH_PORT: '0',
+      // The broker's minimum: a killed instance's partitions move on after 6 s, not 30.
+      GOVERNANCE_SESSION_TIMEOUT_MS: '6000',
+      L3_TOPIC_PROPOSALS: env.topics.proposals,
+      L3_TOPIC_DECISIONS: env.topics.decisions,
+      L3_TOPIC_ACTION_RESULTS: env.topics.actionResults,
+      L3_TOPIC_ACTION_LIFECYCLE: env.topics.actionLifecycle,
+      L3_TOPIC_AUDIT_EVENTS: env.topics.auditEvents,
+      L3_TOPIC_EXECUTION_REQUESTS: env.topics.executionRequests,
+      L3_TOPIC_ONTOLOGY_CHANGES: env.topics.ontologyChanges,
+      ...extraEnv,
     });
-    child.stdout!.pipe(out);
-    child.stderr!.pipe(out);
-    return new GovernanceProcess(child, logFile);
-  }
-
-  kill(signal: NodeJS.Signals): void {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
-  }
-
-  /** The health server's URL, from the process's own log line. */
-  async healthUrl(timeoutMs = 60_000): Promise<string> {
-    let url: string | undefined;
-    await waitFor(`the health server of ${this.logFile}`, () => {
-      const match = /"port":(\d+),"msg":"health server listening"/.exec(this.log());
-      if (match) url = `http://127.0.0.1:${match[1]}`;
-      return url !== undefined;
-    }, timeoutMs);
-    return url!;
-  }
-
-  /** Until /readyz answers 200: the instance joined the group and reaches Postgres. */
-  async ready(timeoutMs = 120_000): Promise<void> {
-    const health = await this.healthUrl(timeoutMs);
-    await waitFor(`${this.logFile} to be ready`, async () => (await fetch(`${health}/readyz`).catch(() => undefined))?.status === 200, timeoutMs);
-  }
-
-  log(): string {
-    try {
-      return readFileSync(this.logFile, 'utf8');
-    } catch {
-      return ''; // not written yet
-    }
   }
 }
 

@@ -1,8 +1,7 @@
 // Runs the real materializer as child processes against an isolated environment (its own
 // database, topics and consumer group on the shared embedded stack), feeds it a workload, and
 // reads back what it produced. The crash, rebalance, zombie and restart tests build on this.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KafkaJS } from '@confluentinc/kafka-javascript';
@@ -17,11 +16,11 @@ import { AvroSerde } from '../../../contracts/serde/index.ts';
 import { dlqTopicOf, resolveTopicNames, type TopicNames } from '../../../contracts/topics.ts';
 import { createTestDatabase } from '../database.ts';
 import { kafka } from '../kafka.ts';
-import { kafkaBrokers, schemaRegistryUrl, uniqueName } from '../services.ts';
+import { ProcessorChild } from '../processor-child.ts';
+import { waitFor } from '../wait-for.ts';
+import { schemaRegistryUrl, uniqueName } from '../services.ts';
 import type { DatabaseUrls } from '../../../cli/provision-database.ts';
 import { workloadKey, type WorkloadEvent } from './workload.ts';
-
-const ROOT = join(import.meta.dirname, '../../..');
 
 export interface MaterializerEnvironment {
   readonly db: DatabaseUrls;
@@ -61,77 +60,25 @@ export async function createMaterializerEnvironment(t: Test, partitions = 6): Pr
 }
 
 /** A materializer child process (node processors/materializer/main.ts). */
-export class MaterializerProcess {
-  readonly child: ChildProcess;
-  readonly logFile: string;
-  readonly exited: Promise<number | null>;
-
-  private constructor(child: ChildProcess, logFile: string) {
-    this.child = child;
-    this.logFile = logFile;
-    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-  }
-
+export class MaterializerProcess extends ProcessorChild {
   static start(env: MaterializerEnvironment, name: string, extraEnv: Record<string, string> = {}): MaterializerProcess {
-    const logFile = join(env.logDir, `${name}.log`);
-    const out = createWriteStream(logFile, { flags: 'a' });
-    const child = spawn(process.execPath, [join(ROOT, 'processors/materializer/main.ts')], {
-      env: {
-        PATH: process.env.PATH,
-        DATABASE_URL: env.db.processor,
-        KAFKA_BROKERS: kafkaBrokers().join(','),
-        SCHEMA_REGISTRY_URL: schemaRegistryUrl(),
-        LOG_LEVEL: 'info',
-        MATERIALIZER_GROUP_ID: env.groupId,
-        MATERIALIZER_INSTANCE_ID: name,
-        MATERIALIZER_HEALTH_PORT: '0',
-        // The broker's minimum: a killed instance's partitions move on after 6 s, not 30.
-        MATERIALIZER_SESSION_TIMEOUT_MS: '6000',
-        L3_TOPIC_TYPEDEFS: env.topics.typedefs,
-        L3_TOPIC_OBJECTS: env.topics.objects,
-        L3_TOPIC_LINKS: env.topics.links,
-        L3_TOPIC_ONTOLOGY_CHANGES: env.topics.ontologyChanges,
-        ...extraEnv,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    return new MaterializerProcess('processors/materializer/main.ts', join(env.logDir, `${name}.log`), {
+      DATABASE_URL: env.db.processor,
+      MATERIALIZER_GROUP_ID: env.groupId,
+      MATERIALIZER_INSTANCE_ID: name,
+      MATERIALIZER_HEALTH_PORT: '0',
+      // The broker's minimum: a killed instance's partitions move on after 6 s, not 30.
+      MATERIALIZER_SESSION_TIMEOUT_MS: '6000',
+      L3_TOPIC_TYPEDEFS: env.topics.typedefs,
+      L3_TOPIC_OBJECTS: env.topics.objects,
+      L3_TOPIC_LINKS: env.topics.links,
+      L3_TOPIC_ONTOLOGY_CHANGES: env.topics.ontologyChanges,
+      ...extraEnv,
     });
-    child.stdout!.pipe(out);
-    child.stderr!.pipe(out);
-    return new MaterializerProcess(child, logFile);
-  }
-
-  kill(signal: NodeJS.Signals): void {
-    this.child.kill(signal);
-  }
-
-  /** The health server's URL, from the process's own log line. */
-  async healthUrl(timeoutMs = 60_000): Promise<string> {
-    let url: string | undefined;
-    await waitFor(`the health server of ${this.logFile}`, () => {
-      const match = /"port":(\d+),"msg":"health server listening"/.exec(this.log());
-      if (match) url = `http://127.0.0.1:${match[1]}`;
-      return url !== undefined;
-    }, timeoutMs);
-    return url!;
-  }
-
-  log(): string {
-    try {
-      return readFileSync(this.logFile, 'utf8');
-    } catch {
-      return ''; // not written yet
-    }
   }
 }
 
-/** Polls `condition` until it holds; fails after a generous deadline (2 cores, two JVMs). */
-export async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 120_000, intervalMs = 200): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-}
+export { waitFor };
 
 const SCHEMAS = { typedefs: TypeDefChangeSchema, objects: ObjectChangeSchema, links: LinkChangeSchema } as const;
 
