@@ -4,11 +4,10 @@
 // topic holds each applied change exactly once. The restart uses the embedded stack's own API;
 // the teardown brings Postgres back whatever happened.
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import t from 'tap';
 import { loadStackConfig } from '../../stack/config.ts';
 import { EmbeddedStack } from '../../stack/stack.ts';
-import { checkMaterializedExactly } from '../support/materializer/exactness.ts';
+import { checkMaterializedExactly, outboxAndDeadLetters } from '../support/materializer/exactness.ts';
 import { createMaterializerEnvironment, MaterializerProcess, produceEvents, waitFor, waitUntilMaterialized } from '../support/materializer/harness.ts';
 import { metricTotal } from '../support/materializer/instance-metrics.ts';
 import { committedRecords } from '../support/materializer/offset-claims.ts';
@@ -80,13 +79,7 @@ t.test(`a Postgres restart mid-stream loses and duplicates nothing, and the mate
   const expected = await checkMaterializedExactly(t, env, workload, tenants);
   t.ok(expected.ignoredOld > 0, 'the workload has repeats and out-of-order versions');
 
-  const db = new pg.Client({ connectionString: env.db.admin });
-  await db.connect();
-  try {
-    const { rows } = await db.query<{ outbox: string; dead: string }>('SELECT (SELECT count(*) FROM outbox_messages) AS outbox, (SELECT count(*) FROM dead_letters) AS dead');
-    t.equal(Number(rows[0]!.outbox), expected.changes.length, 'one outbox record per applied change: no batch applied twice');
-    t.equal(Number(rows[0]!.dead), 0, 'nothing dead-lettered');
-  } finally {
-    await db.end();
-  }
+  const stored = await outboxAndDeadLetters(env);
+  t.equal(stored.outbox, expected.changes.length, 'one outbox record per applied change: no batch applied twice');
+  t.equal(stored.dead, 0, 'nothing dead-lettered');
 });

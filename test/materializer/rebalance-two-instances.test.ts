@@ -4,10 +4,9 @@
 // second claims everything). Afterwards Postgres equals the in-memory fold, the changes topic holds
 // each applied change exactly once, and both instances did part of the work.
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import t from 'tap';
 import { assignmentsInLog } from '../support/materializer/assignment-log.ts';
-import { checkMaterializedExactly } from '../support/materializer/exactness.ts';
+import { checkMaterializedExactly, outboxAndDeadLetters } from '../support/materializer/exactness.ts';
 import { committedRecords, readOffsetClaims } from '../support/materializer/offset-claims.ts';
 import { createMaterializerEnvironment, MaterializerProcess, produceEvents, waitFor, waitUntilMaterialized } from '../support/materializer/harness.ts';
 import { metricTotal } from '../support/materializer/instance-metrics.ts';
@@ -74,13 +73,7 @@ t.test(`a second instance joining and the first leaving mid-stream change nothin
   const expected = await checkMaterializedExactly(t, env, workload, tenants);
   t.ok(expected.ignoredOld > 0, 'the workload has repeats and out-of-order versions');
 
-  const db = new pg.Client({ connectionString: env.db.admin });
-  await db.connect();
-  try {
-    const { rows } = await db.query<{ outbox: string; dead: string }>('SELECT (SELECT count(*) FROM outbox_messages) AS outbox, (SELECT count(*) FROM dead_letters) AS dead');
-    t.equal(Number(rows[0]!.outbox), expected.changes.length, 'one outbox record per applied change: nothing applied twice');
-    t.equal(Number(rows[0]!.dead), 0, 'nothing dead-lettered');
-  } finally {
-    await db.end();
-  }
+  const stored = await outboxAndDeadLetters(env);
+  t.equal(stored.outbox, expected.changes.length, 'one outbox record per applied change: nothing applied twice');
+  t.equal(stored.dead, 0, 'nothing dead-lettered');
 });

@@ -1,5 +1,6 @@
 // The exactness check every materializer run ends with: Postgres equals the in-memory fold of the
 // events, row for row, and the changes topic holds each applied change once, in order per key.
+import pg from 'pg';
 import type { Test } from 'tap';
 import { checkChangesMatchFold } from './changes-check.ts';
 import { readChanges, type MaterializerEnvironment } from './harness.ts';
@@ -18,4 +19,16 @@ export async function checkMaterializedExactly(t: Test, env: MaterializerEnviron
   t.same(checkChangesMatchFold(expected.changes, changes.unique).slice(0, 20), [], 'each applied change exactly once, in order per key');
   t.comment(`changes: ${changes.unique.length} unique of ${changes.all} records (relay republished ${changes.all - changes.unique.length})`);
   return expected;
+}
+
+/** How many records the outbox holds and how many dead letters were parked (admin connection). */
+export async function outboxAndDeadLetters(env: MaterializerEnvironment): Promise<{ outbox: number; dead: number }> {
+  const db = new pg.Client({ connectionString: env.db.admin });
+  await db.connect();
+  try {
+    const { rows } = await db.query<{ outbox: string; dead: string }>('SELECT (SELECT count(*) FROM outbox_messages) AS outbox, (SELECT count(*) FROM dead_letters) AS dead');
+    return { outbox: Number(rows[0]!.outbox), dead: Number(rows[0]!.dead) };
+  } finally {
+    await db.end();
+  }
 }
