@@ -25,7 +25,7 @@ import { BenchmarkArgsError, integerOption, parseBenchmarkOptions } from './supp
 import type { BenchmarkEndpoints } from './support/benchmark-endpoints.ts';
 import { median } from './support/stats.ts';
 import { createBenchGraph, TENANT_A, TENANT_B, type BenchGraph } from './gateway/bench-graph.ts';
-import { startBenchIdentity, type BenchIdentity } from './gateway/bench-identity.ts';
+import { startBenchIdentity } from './gateway/bench-identity.ts';
 import { countObjects, GATEWAY_QUERIES, gatewayTrees, POSTGRAPHILE_QUERIES, postgraphileTrees, type BenchQuery, type Tree } from './gateway/bench-queries.ts';
 import { runLoad, type LoadRun } from './gateway/http-load.ts';
 import { freePort, startServerChild, type ServerChild } from './gateway/server-children.ts';

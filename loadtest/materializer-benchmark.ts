@@ -346,7 +346,7 @@ async function measureRaw(context: Context, round: number): Promise<Measurement>
 
 /** (b) and the product: the real materializer as a child, on topics produced before it starts. */
 async function measurePipeline(context: Context, mode: 'exactly-once' | 'at-least-once', round: number): Promise<Measurement> {
-  const { options, kafka, workload } = context;
+  const { kafka, workload } = context;
   const runId = newRunId();
   const topic = `bench.materializer.${runId}.objects`;
   const groupId = `bench-materializer-${runId}`;
