@@ -8,7 +8,7 @@ import type { AuthContext } from './auth.ts';
 import type { GatewayLimits } from './config.ts';
 import { canReadSensitive } from './roles.ts';
 import type { Pool } from 'pg';
-import { CATALOG_FINGERPRINT_SQL, loadCatalog, type Catalog, type CatalogCache } from './sql/catalog.ts';
+import { CATALOG_FINGERPRINT_QUERY, loadCatalog, type Catalog, type CatalogCache } from './sql/catalog.ts';
 import { TenantTransaction } from './tenant-transaction.ts';
 
 export interface RequestScope {
@@ -24,7 +24,7 @@ export interface RequestScope {
 /** The context resolvers and loaders receive. */
 export type GatewayContext = MercuriusContext & RequestScope;
 
-export function createRequestScope(auth: AuthContext, db: TenantTransaction, limits: GatewayLimits, catalogs?: CatalogCache): RequestScope {
+function createRequestScope(auth: AuthContext, db: TenantTransaction, limits: GatewayLimits, catalogs?: CatalogCache): RequestScope {
   let catalog: Promise<Catalog> | undefined;
   return {
     auth,
@@ -69,7 +69,7 @@ export function openRequestScope(options: OpenRequestScopeOptions): RequestScope
     logger: options.logger,
     onTransaction: () => options.metrics.dbTransactions.inc(),
     onQuery: () => options.metrics.dbQueries.inc(),
-    ...(options.catalogs === undefined ? {} : { prelude: CATALOG_FINGERPRINT_SQL }),
+    ...(options.catalogs === undefined ? {} : { prelude: CATALOG_FINGERPRINT_QUERY }),
   });
   return createRequestScope(options.auth, db, options.limits, options.catalogs);
 }

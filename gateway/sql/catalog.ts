@@ -2,7 +2,7 @@
 // statement per request and kept for the request (gateway/request-scope.ts): every resolver that
 // needs a type — filters, redaction, `objectType`, link type names — asks this instead of the
 // database, so a page of N objects costs one catalog read, not N.
-import { CATALOG_FINGERPRINT_SQL as CATALOG_FINGERPRINT } from '../../runtime/catalog-fingerprint.ts';
+import { CATALOG_FINGERPRINT_EXPRESSION } from '../../runtime/catalog-fingerprint.ts';
 import type { Queryable } from '../tenant-transaction.ts';
 
 /** The data types of migration 0007 (lower case, as stored). */
@@ -108,7 +108,7 @@ const CATALOG_SQL = `
  * statement a request's BEGIN round trip carries: read in the request's own snapshot, so a type
  * or sensitivity change is seen by the next request.
  */
-export const CATALOG_FINGERPRINT_SQL = `SELECT ${CATALOG_FINGERPRINT} AS catalog_fingerprint`;
+export const CATALOG_FINGERPRINT_QUERY = `SELECT ${CATALOG_FINGERPRINT_EXPRESSION} AS catalog_fingerprint`;
 
 /**
  * Catalogs by tenant and fingerprint, most recently used kept. A tenant's entry is only ever

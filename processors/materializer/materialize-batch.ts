@@ -2,7 +2,7 @@
 // tenant inside the one transaction): type definitions, then objects, then links, then pending
 // links whose endpoints arrived; every applied change also goes to the outbox.
 import type { PoolClient, QueryResult } from 'pg';
-import { CATALOG_FINGERPRINT_SQL } from '../../runtime/catalog-fingerprint.ts';
+import { CATALOG_FINGERPRINT_EXPRESSION } from '../../runtime/catalog-fingerprint.ts';
 import type { AvroSerde } from '../../contracts/serde/index.ts';
 import type { ConsumedRecord, DeadLetter } from '../../runtime/kafka/consumed-record.ts';
 import type { BatchHandler } from '../../runtime/kafka/transactional-consumer.ts';
@@ -75,7 +75,7 @@ async function materializeTenant(
   // it can be a literal, which a multi-statement query needs.
   const [, probed] = (await tx.query(
     `SELECT set_config('app.tenant_id', ${tx.escapeLiteral(tenantId)}, true); ` +
-      `SELECT EXISTS (SELECT 1 FROM pending_links) AS pending, ${CATALOG_FINGERPRINT_SQL} AS fingerprint`,
+      `SELECT EXISTS (SELECT 1 FROM pending_links) AS pending, ${CATALOG_FINGERPRINT_EXPRESSION} AS fingerprint`,
   )) as unknown as [QueryResult, QueryResult<{ pending: boolean; fingerprint: string }>];
   const { pending, fingerprint } = probed.rows[0]!;
   const now = Date.now();
