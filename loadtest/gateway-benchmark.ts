@@ -37,7 +37,7 @@ export { BenchmarkArgsError };
 const APPLICATION_NAME = 'l3-bench-gateway';
 
 export const GATEWAY_BENCHMARK_USAGE =
-  'gateway [--customers N] [--duration S] [--warmup S] [--connections C] [--rounds R] [--subscribers N,N,...] [--events E] [--interval-ms MS] [--skip-queries] [--skip-subscriptions] [--cpu-prof DIR]';
+  'gateway [--customers N] [--duration S] [--warmup S] [--connections C] [--rounds R] [--subscribers N,N,...] [--events E] [--interval-ms MS] [--queries flat,nested] [--skip-queries] [--skip-subscriptions] [--cpu-prof DIR]';
 
 export interface GatewayBenchmarkArgs {
   /** Tenant A's customers; sites, pumps and sensors follow (x5, x25, x50). */
@@ -49,7 +49,8 @@ export interface GatewayBenchmarkArgs {
   readonly subscriberSteps: readonly number[];
   readonly events: number;
   readonly intervalMs: number;
-  readonly queries: boolean;
+  /** The queries to time (none with --skip-queries). */
+  readonly queries: readonly QueryName[];
   readonly subscriptions: boolean;
   /** Run both servers with `node --cpu-prof`, profiles in this directory. */
   readonly cpuProfileDir: string | undefined;
@@ -67,12 +68,15 @@ export function parseGatewayBenchmarkArgs(args: readonly string[]): GatewayBench
       subscribers: { type: 'string', default: '10,2000' },
       events: { type: 'string', default: '40' },
       'interval-ms': { type: 'string', default: '250' },
+      queries: { type: 'string', default: 'flat,nested' },
       'skip-queries': { type: 'boolean', default: false },
       'skip-subscriptions': { type: 'boolean', default: false },
       'cpu-prof': { type: 'string' },
     },
     GATEWAY_BENCHMARK_USAGE,
   );
+  const queries = values.queries.split(',').map((name) => name.trim());
+  for (const name of queries) if (name !== 'flat' && name !== 'nested') throw new BenchmarkArgsError(`--queries: unknown query "${name}" (flat, nested)`);
   const steps = values.subscribers.split(',').map((step) => integerOption('subscribers', step.trim(), 1, 20_000));
   return {
     customers: integerOption('customers', values.customers, 4, 100_000),
@@ -83,7 +87,7 @@ export function parseGatewayBenchmarkArgs(args: readonly string[]): GatewayBench
     subscriberSteps: steps,
     events: integerOption('events', values.events, 1, 100_000),
     intervalMs: integerOption('interval-ms', values['interval-ms'], 0, 60_000),
-    queries: !values['skip-queries'],
+    queries: values['skip-queries'] ? [] : (queries as QueryName[]),
     subscriptions: !values['skip-subscriptions'],
     cpuProfileDir: values['cpu-prof'],
   };
@@ -181,7 +185,7 @@ export async function runGatewayBenchmark(options: GatewayBenchmarkOptions): Pro
 
     let agreement: GatewayBenchmarkReport['agreement'] = { flat: { objects: 0, equal: false }, nested: { objects: 0, equal: false } };
     const measurements: QueryMeasurement[] = [];
-    if (options.queries) {
+    if (options.queries.length > 0) {
       const postgraphile = await startServerChild({
         name: 'postgraphile',
         script: 'loadtest/gateway/postgraphile-server.ts',
@@ -199,7 +203,7 @@ export async function runGatewayBenchmark(options: GatewayBenchmarkOptions): Pro
       agreement = await checkAgreement(servers, token, await identity.token(TENANT_B, ['operator'], 3600));
       progress(`both servers return the same data: flat ${agreement.flat.objects} objects, nested ${agreement.nested.objects} objects (tenant B's answers differ from A's, as RLS requires)`);
       for (let round = 1; round <= options.rounds; round++) {
-        for (const query of ['flat', 'nested'] as const) {
+        for (const query of options.queries) {
           // Which server goes first alternates, so neither always meets a cold or a tired machine.
           const order: ServerName[] = (round + (query === 'nested' ? 1 : 0)) % 2 === 1 ? ['gateway', 'postgraphile'] : ['postgraphile', 'gateway'];
           for (const server of order) {

@@ -11,6 +11,10 @@ t.test('options: defaults, steps, and a bad value names the option', async (t) =
   t.same(parseGatewayBenchmarkArgs(['--subscribers', '5, 50', '--skip-queries']).subscriberSteps, [5, 50]);
   t.throws(() => parseGatewayBenchmarkArgs(['--duration', '0']), BenchmarkArgsError);
   t.throws(() => parseGatewayBenchmarkArgs(['--subscribers', '10,x']), /--subscribers/);
+  t.same(defaults.queries, ['flat', 'nested']);
+  t.same(parseGatewayBenchmarkArgs(['--queries', 'nested']).queries, ['nested']);
+  t.same(parseGatewayBenchmarkArgs(['--queries', 'nested', '--skip-queries']).queries, []);
+  t.throws(() => parseGatewayBenchmarkArgs(['--queries', 'flat,deep']), /--queries: unknown query "deep"/);
 });
 
 t.test('a tiny run measures both servers and both subscriber steps', async (t) => {
