@@ -12,7 +12,7 @@
 // A GraphQL request goes through, in order: authentication, the batch limit and the NUL check
 // (preHandler); persisted query lookup; parsing (token limit); validation (spec rules, depth,
 // aliases, NUL characters, introspection in production); the cost limit (preExecution);
-// execution in one tenant transaction (opened by the first statement); and the transaction's
+// execution (graphql-jit's compiled form from an operation's second request on) in one tenant transaction (opened by the first statement); and the transaction's
 // end (onResolution, with the response hooks as backstops). Nothing before execution takes a
 // database connection.
 //
@@ -46,6 +46,7 @@ import { depthLimitRule } from './protection/depth-limit.ts';
 import { noIntrospectionRule } from './protection/introspection.ts';
 import { noNulStringsRule, nulCharacterHook } from './protection/nul-characters.ts';
 import { loadPersistedQueries, persistedQueryProvider } from './protection/persisted-queries.ts';
+import { jitGuardHook } from './protection/jit-guard.ts';
 import { costLimitHook } from './protection/query-cost.ts';
 import { attachScope, openRequestScope, scopeOf, type GatewayContext } from './request-scope.ts';
 import { gatewayResolvers, mergeResolvers, type ResolverMap } from './resolvers/index.ts';
@@ -188,6 +189,9 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     path: '/graphql',
     graphiql: !production,
     allowBatchedQueries: true,
+    // The second request of an operation runs graphql-jit's compiled form (protection/jit-guard.ts
+    // keeps the operations it cannot compile on graphql-js).
+    jit: 1,
     validationRules,
     persistedQueryProvider: persistedQueryProvider(deps.persistedQueries ?? loadPersistedQueries(), config.persistedOnly),
     errorFormatter: createErrorFormatter({ production, logger, metrics }) as never,
@@ -215,6 +219,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     const errors = validate(schema, document, [...specifiedRules, ...validationRules]);
     if (errors.length > 0) throw errors[0];
   });
+  app.graphql.addHook('preExecution', jitGuardHook());
   app.graphql.addHook('preExecution', costLimitHook({ maxCost: config.limits.maxCost, maxTraversalNodes: config.limits.maxTraversalNodes }));
   if (deps.tracer !== undefined) {
     app.graphql.addHook('preExecution', async (_schema, document, context) => {
