@@ -5,19 +5,23 @@ import { GatewayError } from '../errors.ts';
 import { fromGlobalId, toGlobalId } from '../global-id.ts';
 import { readObjectPage, type ObjectsArgs } from '../objects/object-page.ts';
 import { redactProperties } from '../objects/redaction.ts';
-import type { GatewayContext } from '../request-scope.ts';
-import type { ObjectTypeRecord } from '../sql/catalog.ts';
+import { withCatalog, type GatewayContext } from '../request-scope.ts';
+import type { Catalog, ObjectTypeRecord } from '../sql/catalog.ts';
 import { objectByExternalId, objectsByIds, type ObjectRecord } from '../sql/objects.ts';
 
-async function typeOf(object: ObjectRecord, context: GatewayContext): Promise<ObjectTypeRecord> {
-  const type = (await context.catalog()).objectTypeById(object.objectTypeId);
+function typeIn(catalog: Catalog, object: ObjectRecord): ObjectTypeRecord {
+  const type = catalog.objectTypeById(object.objectTypeId);
   // Foreign keys make this impossible short of a bug; say so rather than return a broken object.
   if (type === undefined) throw new GatewayError('INTERNAL', `object type ${object.objectTypeId} of an object is missing from the catalog`);
   return type;
 }
 
-async function redacted(object: ObjectRecord, context: GatewayContext) {
-  return redactProperties(object.properties, (await typeOf(object, context)).sensitiveNames, context.canReadSensitive);
+function withType<R>(object: ObjectRecord, context: GatewayContext, answer: (type: ObjectTypeRecord) => R): R | Promise<R> {
+  return withCatalog(context, (catalog) => answer(typeIn(catalog, object)));
+}
+
+function redacted(object: ObjectRecord, context: GatewayContext, type: ObjectTypeRecord) {
+  return redactProperties(object.properties, type.sensitiveNames, context.canReadSensitive);
 }
 
 export const objectResolvers = {
@@ -39,9 +43,9 @@ export const objectResolvers = {
   },
   OntologyObject: {
     id: (object: ObjectRecord): string => toGlobalId('OntologyObject', object.id),
-    type: async (object: ObjectRecord, _args: unknown, context: GatewayContext): Promise<string> => (await typeOf(object, context)).name,
-    objectType: (object: ObjectRecord, _args: unknown, context: GatewayContext): Promise<ObjectTypeRecord> => typeOf(object, context),
-    properties: async (object: ObjectRecord, _args: unknown, context: GatewayContext) => (await redacted(object, context)).properties,
-    redacted: async (object: ObjectRecord, _args: unknown, context: GatewayContext) => (await redacted(object, context)).redacted,
+    type: (object: ObjectRecord, _args: unknown, context: GatewayContext) => withType(object, context, (type) => type.name),
+    objectType: (object: ObjectRecord, _args: unknown, context: GatewayContext) => withType(object, context, (type) => type),
+    properties: (object: ObjectRecord, _args: unknown, context: GatewayContext) => withType(object, context, (type) => redacted(object, context, type).properties),
+    redacted: (object: ObjectRecord, _args: unknown, context: GatewayContext) => withType(object, context, (type) => redacted(object, context, type).redacted),
   },
 };
