@@ -7,6 +7,7 @@ import type { GatewayContext } from '../request-scope.ts';
 import type { LinkRecord } from '../sql/links.ts';
 import type { ObjectRecord } from '../sql/objects.ts';
 import { linkFromLoader, linkToLoader } from './link-endpoints.ts';
+import { linkProjection, type SelectionInfo } from './link-projection.ts';
 import { objectLinksLoader, type LinksParams } from './object-links.ts';
 import { proposalApprovalsLoader } from './proposal-approvals.ts';
 import { proposalHistoryLoader } from './proposal-history.ts';
@@ -16,11 +17,14 @@ import { loadInBatch } from './request-batch.ts';
 export function graphFieldResolvers() {
   return {
     OntologyObject: {
-      links: (obj: ObjectRecord, params: LinksParams, context: GatewayContext) => loadInBatch(objectLinksLoader, { obj, params }, context),
+      links: (obj: ObjectRecord, params: LinksParams, context: GatewayContext, info: SelectionInfo) =>
+        loadInBatch(objectLinksLoader, { obj, params, projection: linkProjection(info) }, context),
     },
+    // An endpoint the link was read with is returned as it is: no promise, no batch (a
+    // 3-level nested query has hundreds of them, and each promise costs graphql's executor).
     Link: {
-      from: (obj: LinkRecord, _params: unknown, context: GatewayContext) => loadInBatch(linkFromLoader, { obj }, context),
-      to: (obj: LinkRecord, _params: unknown, context: GatewayContext) => loadInBatch(linkToLoader, { obj }, context),
+      from: (obj: LinkRecord, _params: unknown, context: GatewayContext) => obj.fromObject ?? loadInBatch(linkFromLoader, { obj }, context),
+      to: (obj: LinkRecord, _params: unknown, context: GatewayContext) => obj.toObject ?? loadInBatch(linkToLoader, { obj }, context),
     },
   };
 }

@@ -73,6 +73,32 @@ t.test('links of a page of objects are read by one statement, not one per object
   t.ok(statements <= 5, `${statements} statements for 20 objects with their links and endpoints`);
 });
 
+t.test('links read details only when shown, and show them under aliases, fragments and mixed selections', async (t) => {
+  const full = await gateway.query(operator, '{ object(type: "Pump", id: "p-0") { properties version sourceVersion createdAt updatedAt } }');
+  t.same(full.codes, []);
+  const pump0 = full.body.data!.object;
+  const response = await gateway.query(
+    operator,
+    `{ site: object(type: "Site", id: "s-0") {
+         light: links(direction: IN, linkType: "installedAt") { linkType from { externalId type } }
+         detailed: links(direction: IN, linkType: "installedAt") { ...LinkDetails }
+         inline: links(direction: IN, linkType: "installedAt") { from { ... on OntologyObject { externalId properties } } }
+       } }
+     fragment LinkDetails on Link { version createdAt properties from { externalId ...ObjectDetails } }
+     fragment ObjectDetails on OntologyObject { properties version sourceVersion createdAt updatedAt }`,
+  );
+  t.same(response.codes, []);
+  const { light, detailed, inline } = response.body.data!.site;
+  t.same(light.map((l: any) => l.from.externalId).sort(), ['p-0', 'p-5']);
+  t.same(light[0].from.type, 'Pump');
+  const viaFragment = detailed.find((l: any) => l.from.externalId === 'p-0');
+  t.same(viaFragment.from, { externalId: 'p-0', ...pump0 }, 'the far endpoint through a fragment: every detail, as a direct read shows it');
+  t.same(viaFragment.properties, { position: 'bay 0', gateCode: 'gate-0' });
+  t.equal(viaFragment.version, 1);
+  t.match(viaFragment.createdAt, /^\d{4}-\d\d-\d\dT/);
+  t.same(inline.find((l: any) => l.from.externalId === 'p-0').from.properties, pump0.properties, 'through an inline fragment');
+});
+
 t.test('traverse walks live links breadth first within maxDepth', async (t) => {
   const two = await gateway.query(viewer, TRAVERSE, { from: pump('p-0'), linkTypes: ['feeds'], maxDepth: 2 });
   t.same(two.codes, []);
