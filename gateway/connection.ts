@@ -17,18 +17,31 @@ export interface Connection<T> {
   };
 }
 
-/** `rows` were read with LIMIT `first + 1`. */
+/**
+ * `rows` were read with LIMIT `first + 1`. Cursors are encoded when asked for: edges on first
+ * use, pageInfo's two from the first and last row, so a query of `nodes` encodes none per node.
+ */
 export function toConnection<R, T>(rows: readonly R[], first: number, node: (row: R) => T, cursor: (row: R) => string): Connection<T> {
   const page = rows.slice(0, first);
-  const edges = page.map((row) => ({ cursor: cursor(row), node: node(row) }));
+  const nodes = page.map(node);
+  let edges: Edge<T>[] | undefined;
+  const head = page[0];
+  const last = page.at(-1);
   return {
-    edges,
-    nodes: edges.map((edge) => edge.node),
+    get edges() {
+      edges ??= page.map((row, index) => ({ cursor: cursor(row), node: nodes[index]! }));
+      return edges;
+    },
+    nodes,
     pageInfo: {
       hasNextPage: rows.length > first,
       hasPreviousPage: false,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
+      get startCursor() {
+        return head === undefined ? null : cursor(head);
+      },
+      get endCursor() {
+        return last === undefined ? null : cursor(last);
+      },
     },
   };
 }
