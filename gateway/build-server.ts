@@ -31,6 +31,7 @@ import pg from 'pg';
 import { AvroSerde } from '../contracts/serde/index.ts';
 import { createLogger, type Logger } from '../runtime/logger.ts';
 import { bearerToken, createTokenVerifier } from './auth.ts';
+import { cachedTokenVerifier } from './token-cache.ts';
 import { commandResolvers, kafkaCommandSink, MUTATIONS_SCHEMA_FILE, unconfiguredCommandResolvers, type CommandDeps, type CommandSink } from './commands/index.ts';
 import type { GatewayConfig } from './config.ts';
 import { verifyDatabaseRole } from './database-role.ts';
@@ -126,7 +127,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
   registerHealthRoutes(app, { pool, registry: metrics.registry, logger });
   if (deps.tracer !== undefined) registerRequestTracing(app, deps.tracer);
 
-  const verifyToken = createTokenVerifier(config.auth, deps.keySet === undefined ? {} : { keySet: deps.keySet });
+  const verifyToken = cachedTokenVerifier(createTokenVerifier(config.auth, deps.keySet === undefined ? {} : { keySet: deps.keySet }), config.tokenCache);
   // A WebSocket upgrade (GET /graphql for subscriptions) carries no bearer header: the
   // subscription authenticates in connection_init (subscriptions/connection-auth.ts).
   const isUpgrade = (request: FastifyRequest): boolean => (request as FastifyRequest & { ws?: boolean }).ws === true;

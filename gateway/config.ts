@@ -65,6 +65,8 @@ export interface GatewayConfig {
   readonly commands: CommandsConfig | undefined;
   /** Whether /mcp serves the MCP Truth API (gateway/mcp/); GATEWAY_MCP_ENABLED, default true. */
   readonly mcpEnabled: boolean;
+  /** Verified tokens remembered (gateway/token-cache.ts); size 0 turns the cache off. */
+  readonly tokenCache: { readonly size: number; readonly maxAgeMs: number };
 }
 
 // RFC 7518 §3.2: an HS256 key must be at least as long as the hash output (256 bits).
@@ -94,6 +96,10 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     persistedOnly,
     commands: commandsValue(env),
     mcpEnabled: choiceValue(env, 'GATEWAY_MCP_ENABLED', ['true', 'false'], 'true') === 'true',
+    tokenCache: Object.freeze({
+      size: integerValue(env, 'GATEWAY_TOKEN_CACHE_SIZE', 10_000, 0, 1_000_000),
+      maxAgeMs: integerValue(env, 'GATEWAY_TOKEN_CACHE_TTL_MS', 60_000, 1_000, 3_600_000),
+    }),
   });
 }
 

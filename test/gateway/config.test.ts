@@ -16,6 +16,7 @@ t.test('defaults: production, loopback, 8080, the documented limits', async (t) 
   t.equal(config.logLevel, 'info');
   t.same(config.auth, { kind: 'jwks', jwksUrl: 'https://id.example/.well-known/jwks.json', issuer: undefined, audience: undefined });
   t.same(config.limits, { maxDepth: 8, maxCost: 5000, maxAliases: 20, maxBatch: 10, maxPageSize: 200, maxTraversalNodes: 500, statementTimeoutMs: 5000 });
+  t.same(config.tokenCache, { size: 10_000, maxAgeMs: 60_000 });
   t.ok(Object.isFrozen(config) && Object.isFrozen(config.limits));
 });
 
@@ -38,6 +39,8 @@ t.test('every variable is read', async (t) => {
     GATEWAY_STATEMENT_TIMEOUT_MS: '250',
     GATEWAY_PERSISTED_ONLY: 'true',
     GATEWAY_MCP_ENABLED: 'false',
+    GATEWAY_TOKEN_CACHE_SIZE: '0',
+    GATEWAY_TOKEN_CACHE_TTL_MS: '5000',
     LOG_LEVEL: 'debug',
   });
   t.same(
@@ -46,6 +49,7 @@ t.test('every variable is read', async (t) => {
   );
   t.same(config.auth, { kind: 'secret', secret: SECRET, issuer: 'iss', audience: 'aud' });
   t.same(config.limits, { maxDepth: 5, maxCost: 100, maxAliases: 0, maxBatch: 2, maxPageSize: 50, maxTraversalNodes: 20, statementTimeoutMs: 250 });
+  t.same(config.tokenCache, { size: 0, maxAgeMs: 5000 });
 });
 
 t.test('bad values stop with a ConfigError naming the variable', async (t) => {
