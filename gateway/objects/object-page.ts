@@ -1,7 +1,7 @@
 // `Query.objects`: one page of live objects of a type, filtered and ordered, with keyset cursors.
 import { toConnection, type Connection } from '../connection.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
-import { notFound } from '../errors.ts';
+import { GatewayError, notFound } from '../errors.ts';
 import { boundedInt } from '../size-arguments.ts';
 import type { RequestScope } from '../request-scope.ts';
 import { objectPage, type ObjectRecord } from '../sql/objects.ts';
@@ -20,7 +20,12 @@ export interface ObjectsArgs {
 
 const CURSOR_KIND = 'objects';
 
-export async function readObjectPage(scope: RequestScope, args: ObjectsArgs): Promise<Connection<ObjectRecord>> {
+export interface ObjectPageOptions {
+  /** Whether the caller will read cursors (edges or pageInfo's); false leaves their values out of the statement. */
+  readonly cursors?: boolean;
+}
+
+export async function readObjectPage(scope: RequestScope, args: ObjectsArgs, options: ObjectPageOptions = {}): Promise<Connection<ObjectRecord>> {
   const first = boundedInt('first', args.first, 50, 1, scope.limits.maxPageSize);
   const catalog = await scope.catalog();
   const type = catalog.objectTypeByName(args.type);
@@ -41,7 +46,7 @@ export async function readObjectPage(scope: RequestScope, args: ObjectsArgs): Pr
     filter,
     after,
     orderBy: orderByClause(keys),
-    cursorValues: `ARRAY[${keys.map((key) => cursorText(key.sql, key.sqlType)).join(', ')}]::text[]`,
+    cursorValues: options.cursors === false ? undefined : `ARRAY[${keys.map((key) => cursorText(key.sql, key.sqlType)).join(', ')}]::text[]`,
     limit: first + 1,
     values: params.values,
   });
@@ -49,6 +54,10 @@ export async function readObjectPage(scope: RequestScope, args: ObjectsArgs): Pr
     rows,
     first,
     (row) => row.record,
-    (row) => encodeCursor({ kind: CURSOR_KIND, ordering, values: row.cursorValues, id: row.record.id }),
+    (row) => {
+      // The resolver said no cursor would be read (connectionNeedsCursors); one read anyway is a bug there.
+      if (row.cursorValues === undefined) throw new GatewayError('INTERNAL', 'a cursor was read from a page read without cursor values');
+      return encodeCursor({ kind: CURSOR_KIND, ordering, values: row.cursorValues, id: row.record.id });
+    },
   );
 }

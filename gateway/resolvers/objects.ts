@@ -6,6 +6,7 @@ import { fromGlobalId, toGlobalId } from '../global-id.ts';
 import { readObjectPage, type ObjectsArgs } from '../objects/object-page.ts';
 import { redactProperties } from '../objects/redaction.ts';
 import { withCatalog, type GatewayContext } from '../request-scope.ts';
+import { connectionNeedsCursors, type SelectionInfo } from '../selection.ts';
 import type { Catalog, ObjectTypeRecord } from '../sql/catalog.ts';
 import { objectByExternalId, objectsByIds, type ObjectRecord } from '../sql/objects.ts';
 
@@ -26,7 +27,7 @@ function redacted(object: ObjectRecord, context: GatewayContext, type: ObjectTyp
 
 export const objectResolvers = {
   Query: {
-    objects: (_root: unknown, args: ObjectsArgs, context: GatewayContext) => readObjectPage(context, args),
+    objects: (_root: unknown, args: ObjectsArgs, context: GatewayContext, info: SelectionInfo) => readObjectPage(context, args, { cursors: connectionNeedsCursors(info) }),
     object: async (_root: unknown, args: { type: string; id: string }, context: GatewayContext): Promise<ObjectRecord | null> => {
       // An unknown type and an unknown id look the same: null.
       const type = (await context.catalog()).objectTypeByName(args.type);

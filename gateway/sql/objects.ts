@@ -67,19 +67,19 @@ export interface ObjectPageQuery {
   /** SQL condition "after the cursor", or TRUE. */
   readonly after: string;
   readonly orderBy: string;
-  /** `ARRAY[...]::text[]` of the sort keys' cursor texts. */
-  readonly cursorValues: string;
+  /** `ARRAY[...]::text[]` of the sort keys' cursor texts; undefined when no cursor will be made. */
+  readonly cursorValues: string | undefined;
   readonly limit: number;
   /** The parameters the parts above refer to; objectTypeId and limit are appended. */
   readonly values: unknown[];
 }
 
-export async function objectPage(db: Queryable, query: ObjectPageQuery): Promise<{ record: ObjectRecord; cursorValues: (string | null)[] }[]> {
+export async function objectPage(db: Queryable, query: ObjectPageQuery): Promise<{ record: ObjectRecord; cursorValues: (string | null)[] | undefined }[]> {
   const values = [...query.values];
   const typeParam = `$${values.push(query.objectTypeId)}`;
   const limitParam = `$${values.push(query.limit)}`;
-  const { rows } = await db.query<ObjectRow & { cursor_values: (string | null)[] }>(
-    `SELECT ${OBJECT_COLUMNS}, ${query.cursorValues} AS cursor_values
+  const { rows } = await db.query<ObjectRow & { cursor_values?: (string | null)[] }>(
+    `SELECT ${OBJECT_COLUMNS}${query.cursorValues === undefined ? '' : `, ${query.cursorValues} AS cursor_values`}
      FROM objects o
      WHERE o.object_type_id = ${typeParam}::uuid AND o.deleted_at IS NULL
        AND ${query.filter}
