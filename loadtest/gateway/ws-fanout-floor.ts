@@ -4,9 +4,11 @@
 // starts sending is what any single-process gateway that writes one message per subscriber
 // cannot beat here; loadtest/README.md ("Subscriptions") compares it with the gateway's figure.
 //
-//   node loadtest/gateway/ws-fanout-floor.ts [--subscribers 10,2000] [--events 10]
+//   node loadtest/gateway/ws-fanout-floor.ts [--subscribers 10,2000] [--events 10] [--servers 1]
 //
-// The server runs as a child process (as the gateway does in the benchmark), the clients in this one.
+// The server runs as a child process (as the gateway does in the benchmark), the clients in this
+// one. With --servers N, N server processes share the clients (round robin) and send at once: a
+// gateway per core.
 import { fork, type ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import WebSocket, { WebSocketServer } from 'ws';
@@ -46,12 +48,17 @@ interface StepResult {
   readonly cpuMicrosPerMessage: number;
 }
 
-async function step(server: ChildProcess, port: number, subscribers: number, events: number): Promise<StepResult> {
+interface FanoutServer {
+  readonly child: ChildProcess;
+  readonly port: number;
+}
+
+async function step(servers: readonly FanoutServer[], subscribers: number, events: number): Promise<StepResult> {
   const latencies: number[] = [];
   let arrived = 0;
   const clients = await Promise.all(
-    Array.from({ length: subscribers }, () => {
-      const client = new WebSocket(`ws://127.0.0.1:${port}`);
+    Array.from({ length: subscribers }, (_, index) => {
+      const client = new WebSocket(`ws://127.0.0.1:${servers[index % servers.length]!.port}`);
       client.on('message', (data: Buffer) => {
         const now = performance.timeOrigin + performance.now();
         latencies.push(now - (JSON.parse(data.toString('utf8')) as { sentAt: number }).sentAt);
@@ -63,8 +70,9 @@ async function step(server: ChildProcess, port: number, subscribers: number, eve
   let cpuMicros = 0;
   for (let event = 0; event < events; event++) {
     const expected = arrived + subscribers;
-    server.send({ send: true });
-    cpuMicros += (await new Promise<{ cpuMicros: number }>((resolve) => server.once('message', resolve))).cpuMicros;
+    const sent = servers.map(({ child }) => new Promise<{ cpuMicros: number }>((resolve) => child.once('message', resolve)));
+    for (const { child } of servers) child.send({ send: true });
+    for (const report of await Promise.all(sent)) cpuMicros += report.cpuMicros;
     while (arrived < expected) await new Promise((resolve) => setTimeout(resolve, 2));
   }
   for (const client of clients) client.terminate();
@@ -72,27 +80,28 @@ async function step(server: ChildProcess, port: number, subscribers: number, eve
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { subscribers: { type: 'string', default: '10,2000' }, events: { type: 'string', default: '10' } } });
+  const { values } = parseArgs({ options: { subscribers: { type: 'string', default: '10,2000' }, events: { type: 'string', default: '10' }, servers: { type: 'string', default: '1' } } });
   const steps = values.subscribers.split(',').map(Number);
   const events = Number(values.events);
-  if (steps.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(events) || events < 1) {
-    console.error('usage: node loadtest/gateway/ws-fanout-floor.ts [--subscribers N,N] [--events E] (positive integers)');
+  const serverCount = Number(values.servers);
+  if (steps.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(events) || events < 1 || !Number.isInteger(serverCount) || serverCount < 1 || serverCount > 16) {
+    console.error('usage: node loadtest/gateway/ws-fanout-floor.ts [--subscribers N,N] [--events E] [--servers 1..16] (positive integers)');
     process.exit(2);
   }
-  const server = fork(import.meta.filename, [SERVER_FLAG]);
+  const children = Array.from({ length: serverCount }, () => fork(import.meta.filename, [SERVER_FLAG]));
   try {
-    const { port } = await new Promise<{ port: number }>((resolve) => server.once('message', resolve));
+    const servers = await Promise.all(children.map(async (child) => ({ child, port: (await new Promise<{ port: number }>((resolve) => child.once('message', resolve))).port })));
     const results: StepResult[] = [];
-    // Each step gets its own connections (the server forgets the closed ones).
-    for (const subscribers of steps) results.push(await step(server, port, subscribers, events));
-    console.log(`bare ws fan-out, ${events} events per step, one pre-serialized message per subscriber and event`);
+    // Each step gets its own connections (the servers forget the closed ones).
+    for (const subscribers of steps) results.push(await step(servers, subscribers, events));
+    console.log(`bare ws fan-out, ${events} events per step, one pre-serialized message per subscriber and event, ${serverCount} server process(es)`);
     console.log(`${'subscribers'.padEnd(12)}${'p50'.padStart(10)}${'p95'.padStart(10)}${'server CPU/message'.padStart(22)}`);
     for (const r of results) console.log(`${String(r.subscribers).padEnd(12)}${`${r.p50Ms.toFixed(1)} ms`.padStart(10)}${`${r.p95Ms.toFixed(1)} ms`.padStart(10)}${`${r.cpuMicrosPerMessage.toFixed(1)} µs`.padStart(22)}`);
     const first = results[0]!;
     const last = results.at(-1)!;
     if (results.length > 1) console.log(`p95 at ${last.subscribers} / p95 at ${first.subscribers}: ${(last.p95Ms / first.p95Ms).toFixed(1)}x`);
   } finally {
-    server.kill();
+    for (const child of children) child.kill();
   }
 }
 

@@ -15,6 +15,12 @@ t.test('a tiny run prints p50, p95 and CPU per message for each step, and the ra
   t.match(stdout, /p95 at 20 \/ p95 at 2: \d+\.\dx/);
 });
 
+t.test('two server processes share the clients', async (t) => {
+  const { stdout } = await run(process.execPath, [SCRIPT, '--subscribers', '7', '--events', '2', '--servers', '2'], { timeout: 120_000 });
+  t.match(stdout, /2 server process\(es\)/);
+  t.match(stdout, /^7\s+\d+\.\d ms\s+\d+\.\d ms\s+\d+\.\d µs$/m);
+});
+
 t.test('bad options: usage on stderr, exit status 2', async (t) => {
   const failed = await run(process.execPath, [SCRIPT, '--subscribers', '0'], { timeout: 60_000 }).catch((error: { code: number; stderr: string }) => error);
   t.equal((failed as { code: number }).code, 2);
