@@ -152,7 +152,10 @@ export interface LinkTypeDef {
   fromType: string;
   /** API name of the object type at the target end. */
   toType: string;
-  /** Cardinality of the relation; L3 refuses links that would violate it. */
+  /**
+   * Cardinality of the relation. L3 keeps at most one live link in each to-one slot: an UPSERT into
+   * a taken slot retires the link that held it, as a DELETE caused by that UPSERT (docs/adr/0008).
+   */
   cardinality: Cardinality;
   /** Property definitions of links of this type; empty when links carry no properties. */
   properties: PropertyDef[];
@@ -412,7 +415,7 @@ export const TypeDefChangeSchema = {
                   "MANY_TO_MANY"
                 ]
               },
-              "doc": "Cardinality of the relation; L3 refuses links that would violate it."
+              "doc": "Cardinality of the relation. L3 keeps at most one live link in each to-one slot: an UPSERT into a taken slot retires the link that held it, as a DELETE caused by that UPSERT (docs/adr/0008)."
             },
             {
               "name": "properties",

@@ -1,10 +1,11 @@
 // Pure decision logic for link changes (docs/adr/0004, "Links"): validation against the link
 // type, the version rule, and where the link lives: `links` when both endpoint objects have rows
-// (live or tombstone), `pending_links` otherwise.
+// (live or tombstone), `pending_links` otherwise. Cardinality (docs/adr/0008): a link UPSERTed
+// into a to-one slot supersedes the live link that held it, which is retired as a DELETE.
 import type { LinkChange } from '../../contracts/generated/link-change.ts';
 import { kafkaKey, linkEntityId } from './entity-keys.ts';
 import { parseAndValidateProperties } from './property-validation.ts';
-import type { TypeCatalog } from './type-catalog.ts';
+import type { LinkTypeEntry, TypeCatalog } from './type-catalog.ts';
 
 export type LinkPlace = 'links' | 'pending';
 
@@ -34,11 +35,23 @@ export interface LinkWrite {
 }
 
 export interface AppliedLinkChange<R> {
+  /** The record that caused the change (for a superseded link: the UPSERT that took its slot). */
   readonly source: R;
   readonly event: LinkChange;
   readonly key: string;
   readonly entityId: string;
   readonly after: LinkWrite;
+  /** Set when the change retires a link because `supersededBy` (an entity id) took its slot. */
+  readonly supersededBy?: string;
+}
+
+/** A live link (in `links` or `pending_links`) holding a slot the batch writes into. */
+export interface SlotOccupant extends StoredLink {
+  readonly linkTypeId: string;
+  readonly fromTypeId: string;
+  readonly fromId: string;
+  readonly toTypeId: string;
+  readonly toId: string;
 }
 
 export interface RejectedLink<R> {
@@ -60,8 +73,31 @@ export const storedLinkKey = (linkTypeId: string, fromTypeId: string, fromId: st
 export const endpointKey = (objectTypeId: string, objectId: string): string => `${objectTypeId}\u0000${objectId}`;
 
 /**
+ * A to-one slot: (link type, the end that may have one link, that end's object). MANY_TO_ONE
+ * limits the `from` end, ONE_TO_MANY the `to` end, ONE_TO_ONE both.
+ */
+export interface Slot {
+  readonly linkTypeId: string;
+  readonly end: 'from' | 'to';
+  readonly objectTypeId: string;
+  readonly objectId: string;
+}
+
+export const slotKey = (slot: Slot): string => [slot.linkTypeId, slot.end, slot.objectTypeId, slot.objectId].join('\u0000');
+
+/** The slots a link of `type` from `fromId` to `toId` holds (none for MANY_TO_MANY). */
+export function slotsOf(type: LinkTypeEntry, fromId: string, toId: string): Slot[] {
+  const slots: Slot[] = [];
+  if (type.cardinality === 'MANY_TO_ONE' || type.cardinality === 'ONE_TO_ONE') slots.push({ linkTypeId: type.id, end: 'from', objectTypeId: type.fromTypeId, objectId: fromId });
+  if (type.cardinality === 'ONE_TO_MANY' || type.cardinality === 'ONE_TO_ONE') slots.push({ linkTypeId: type.id, end: 'to', objectTypeId: type.toTypeId, objectId: toId });
+  return slots;
+}
+
+/**
  * `existingEndpoints` holds endpointKey of every object that has a row (after this batch's
- * object changes); `stored` the current link rows by storedLinkKey.
+ * object changes); `stored` the current link rows by storedLinkKey; `occupants` the live links
+ * holding the to-one slots this batch's UPSERTs go into (sql/links.ts loadSlotOccupants), by
+ * storedLinkKey.
  */
 export function decideLinks<R>(
   tenantId: string,
@@ -69,12 +105,60 @@ export function decideLinks<R>(
   catalog: TypeCatalog,
   stored: ReadonlyMap<string, StoredLink>,
   existingEndpoints: ReadonlySet<string>,
+  occupants: ReadonlyMap<string, SlotOccupant> = new Map(),
 ): LinkDecision<R> {
   const current = new Map<string, StoredLink>(stored);
+  for (const [key, occupant] of occupants) if (!current.has(key)) current.set(key, occupant);
   const writes = new Map<string, LinkWrite>();
   const applied: AppliedLinkChange<R>[] = [];
   const rejected: RejectedLink<R>[] = [];
   let ignoredOld = 0;
+
+  // Who holds each to-one slot, kept up to date as the batch's changes are decided in order.
+  const typesById = new Map([...catalog.linkTypes.values()].map((type) => [type.id, type]));
+  const identities = new Map<string, SlotOccupant>(occupants);
+  const holders = new Map<string, Set<string>>();
+  const hold = (slot: Slot, key: string) => {
+    const set = holders.get(slotKey(slot)) ?? new Set<string>();
+    set.add(key);
+    holders.set(slotKey(slot), set);
+  };
+  for (const [key, occupant] of occupants) {
+    const type = typesById.get(occupant.linkTypeId);
+    if (type !== undefined && !occupant.deleted) for (const slot of slotsOf(type, occupant.fromId, occupant.toId)) hold(slot, key);
+  }
+
+  /** Retires the live link `key` whose slot `cause` took: a DELETE keeping its sourceVersion. */
+  const supersede = (key: string, cause: AppliedLinkChange<R>) => {
+    const before = current.get(key);
+    const identity = identities.get(key);
+    const type = identity === undefined ? undefined : typesById.get(identity.linkTypeId);
+    if (before === undefined || before.deleted || identity === undefined || type === undefined) return;
+    const after: LinkWrite = {
+      linkTypeId: type.id,
+      linkType: type.name,
+      fromTypeId: type.fromTypeId,
+      fromType: type.fromType,
+      fromId: identity.fromId,
+      toTypeId: type.toTypeId,
+      toType: type.toType,
+      toId: identity.toId,
+      properties: {},
+      version: before.version + 1,
+      // The source's version is not the link's to move: a later L2 DELETE of it still applies,
+      // and a later L2 UPSERT of it (newer) takes the slot back.
+      sourceVersion: before.sourceVersion,
+      deleted: true,
+      place: before.place,
+      previousPlace: (stored.get(key) ?? occupants.get(key))?.place,
+    };
+    current.set(key, after);
+    writes.set(key, after);
+    // Retired: it holds none of its slots any more (a ONE_TO_ONE link holds two).
+    for (const slot of slotsOf(type, identity.fromId, identity.toId)) holders.get(slotKey(slot))?.delete(key);
+    const entityId = linkEntityId(type.name, type.fromType, identity.fromId, type.toType, identity.toId);
+    applied.push({ source: cause.source, event: cause.event, key: kafkaKey(tenantId, entityId), entityId, after, supersededBy: cause.entityId });
+  };
 
   for (const { source, event } of events) {
     const type = catalog.linkTypes.get(event.linkType);
@@ -128,7 +212,18 @@ export function decideLinks<R>(
     current.set(key, after);
     writes.set(key, after);
     const entityId = linkEntityId(type.name, event.from.objectType, event.from.objectId, event.to.objectType, event.to.objectId);
-    applied.push({ source, event, key: kafkaKey(tenantId, entityId), entityId, after });
+    const change: AppliedLinkChange<R> = { source, event, key: kafkaKey(tenantId, entityId), entityId, after };
+    applied.push(change);
+    identities.set(key, after);
+    for (const slot of slotsOf(type, event.from.objectId, event.to.objectId)) {
+      const held = holders.get(slotKey(slot)) ?? new Set<string>();
+      held.delete(key);
+      if (!after.deleted) {
+        for (const other of [...held]) supersede(other, change);
+        held.add(key);
+      }
+      holders.set(slotKey(slot), held);
+    }
   }
   return { writes: [...writes.values()], applied, rejected, ignoredOld };
 }

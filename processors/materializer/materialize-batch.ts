@@ -9,12 +9,12 @@ import type { BatchHandler } from '../../runtime/kafka/transactional-consumer.ts
 import type { ProcessorMetrics } from '../../runtime/metrics.ts';
 import { writeOutbox, type OutboxRow } from '../../runtime/outbox/outbox-writer.ts';
 import { childTraceparent, traceparentFromRecordHeaders } from '../../runtime/trace-context.ts';
-import { decideLinks, endpointKey } from './decide-links.ts';
+import { decideLinks, endpointKey, slotKey, slotsOf, type Slot } from './decide-links.ts';
 import { decideObjects } from './decide-objects.ts';
 import { decodeRecords, type DecodedEvent, type MaterializerTopics } from './decode-records.ts';
 import { kafkaKey, typeDefEntityId } from './entity-keys.ts';
 import { linkChanged, objectChanged, ontologyChanged } from './ontology-changed.ts';
-import { loadEndpoints, loadStoredLinks, promotePendingLinks, writeLinks, type EndpointRef } from './sql/links.ts';
+import { loadEndpoints, loadSlotOccupants, loadStoredLinks, promotePendingLinks, writeLinks, type EndpointRef } from './sql/links.ts';
 import { loadStoredObjects, writeObjects } from './sql/objects.ts';
 import { loadTypeCatalog } from './sql/type-catalog.ts';
 import type { TypeCatalog } from './type-catalog.ts';
@@ -136,21 +136,32 @@ async function materializeTenant(
 
   if (linkEvents.length > 0) {
     const endpoints = new Map<string, EndpointRef>();
+    const addEndpoint = (objectTypeId: string, objectId: string) => endpoints.set(endpointKey(objectTypeId, objectId), { objectTypeId, objectId });
     const linkKeys = [];
+    const slots = new Map<string, Slot>();
     for (const { event } of linkEvents) {
       const type = catalog.linkTypes.get(event.linkType);
       if (!type) continue;
-      endpoints.set(endpointKey(type.fromTypeId, event.from.objectId), { objectTypeId: type.fromTypeId, objectId: event.from.objectId });
-      endpoints.set(endpointKey(type.toTypeId, event.to.objectId), { objectTypeId: type.toTypeId, objectId: event.to.objectId });
+      addEndpoint(type.fromTypeId, event.from.objectId);
+      addEndpoint(type.toTypeId, event.to.objectId);
       linkKeys.push({ linkTypeId: type.id, fromTypeId: type.fromTypeId, fromId: event.from.objectId, toTypeId: type.toTypeId, toId: event.to.objectId });
+      if (event.op === 'UPSERT') for (const slot of slotsOf(type, event.from.objectId, event.to.objectId)) slots.set(slotKey(slot), slot);
+    }
+    // The live links in the to-one slots this batch writes into (none without such link types),
+    // and their endpoints: a link that loses its slot is written as a tombstone (ADR 0008).
+    const occupants = await loadSlotOccupants(tx, tenantId, [...slots.values()]);
+    for (const occupant of occupants.values()) {
+      addEndpoint(occupant.fromTypeId, occupant.fromId);
+      addEndpoint(occupant.toTypeId, occupant.toId);
     }
     const existing = await loadEndpoints(tx, tenantId, [...endpoints.values()]);
     const stored = await loadStoredLinks(tx, tenantId, linkKeys);
-    const decision = decideLinks(tenantId, linkEvents, catalog, stored, new Set(existing.keys()));
+    const decision = decideLinks(tenantId, linkEvents, catalog, stored, new Set(existing.keys()), occupants);
     for (const r of decision.rejected) reject(r.source, r.errorClass, r.message);
     await writeLinks(tx, tenantId, decision.writes, existing);
     for (const applied of decision.applied) addChange(applied.source, applied.key, linkChanged(tenantId, applied, now));
-    count(metrics, linkEvents[0]!.source.topic, decision.applied.length, decision.ignoredOld);
+    const superseded = decision.applied.filter((applied) => applied.supersededBy !== undefined).length;
+    count(metrics, linkEvents[0]!.source.topic, decision.applied.length - superseded, decision.ignoredOld);
   }
 
   // After the links of this batch, so a link written as pending above can be moved too. Without

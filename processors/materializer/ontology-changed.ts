@@ -61,7 +61,9 @@ export function linkChanged<R>(tenantId: string, change: AppliedLinkChange<R>, n
       entityKind: 'LINK',
       entityId: change.entityId,
       entityType: after.linkType,
-      op: change.event.op,
+      // A link retired because another took its to-one slot is a DELETE whose sourceEventId is
+      // the UPSERT that took the slot (ADR 0008).
+      op: change.supersededBy === undefined ? change.event.op : 'DELETE',
       version: after.version,
       // `pending`: an endpoint has not arrived yet, so readers do not see the link (ADR 0004).
       after: { linkType: after.linkType, ...ends, properties: after.properties, sourceVersion: after.sourceVersion, pending: after.place === 'pending' },

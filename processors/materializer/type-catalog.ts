@@ -7,9 +7,13 @@ export interface ObjectTypeEntry {
   readonly properties: readonly PropertyDefinition[];
 }
 
+/** Read from the `from` side: MANY_TO_ONE is many pumps per site, one site per pump. */
+export type Cardinality = 'ONE_TO_ONE' | 'ONE_TO_MANY' | 'MANY_TO_ONE' | 'MANY_TO_MANY';
+
 export interface LinkTypeEntry {
   readonly id: string;
   readonly name: string;
+  readonly cardinality: Cardinality;
   readonly fromTypeId: string;
   readonly toTypeId: string;
   readonly fromType: string;

@@ -1,6 +1,6 @@
 // Reads and writes of `links` and `pending_links` for one tenant's batch.
 import type { ClientBase } from 'pg';
-import { endpointKey, storedLinkKey, type LinkWrite, type StoredLink } from '../decide-links.ts';
+import { endpointKey, storedLinkKey, type LinkWrite, type Slot, type SlotOccupant, type StoredLink } from '../decide-links.ts';
 
 export interface EndpointRef {
   readonly objectTypeId: string;
@@ -59,6 +59,57 @@ export async function loadStoredLinks(tx: ClientBase, tenantId: string, keys: re
     });
   }
   return stored;
+}
+
+/**
+ * The live (not deleted) links, in `links` or `pending_links`, that hold any of `slots`
+ * (docs/adr/0008), by storedLinkKey. Endpoints are matched by type and external id, which both
+ * tables know.
+ */
+export async function loadSlotOccupants(tx: ClientBase, tenantId: string, slots: readonly Slot[]): Promise<Map<string, SlotOccupant>> {
+  const occupants = new Map<string, SlotOccupant>();
+  if (slots.length === 0) return occupants;
+  const { rows } = await tx.query<{ place: 'links' | 'pending'; link_type_id: string; from_type: string; from_id: string; to_type: string; to_id: string; version: string; source_version: string | null }>(
+    `WITH s AS (
+       SELECT * FROM unnest($2::uuid[], $3::text[], $4::uuid[], $5::text[]) AS s(link_type_id, end_name, object_type_id, external_id)
+     ), held AS (
+       SELECT l.* FROM s
+       JOIN objects e ON e.tenant_id = $1 AND e.object_type_id = s.object_type_id AND e.external_id = s.external_id
+       JOIN links l ON l.tenant_id = $1 AND l.from_object_id = e.id AND l.link_type_id = s.link_type_id
+       WHERE s.end_name = 'from' AND l.deleted_at IS NULL
+       UNION
+       SELECT l.* FROM s
+       JOIN objects e ON e.tenant_id = $1 AND e.object_type_id = s.object_type_id AND e.external_id = s.external_id
+       JOIN links l ON l.tenant_id = $1 AND l.to_object_id = e.id AND l.link_type_id = s.link_type_id
+       WHERE s.end_name = 'to' AND l.deleted_at IS NULL
+     )
+     SELECT 'links' AS place, h.link_type_id, f.object_type_id AS from_type, f.external_id AS from_id,
+            t.object_type_id AS to_type, t.external_id AS to_id, h.version, h.source_version
+     FROM held h
+     JOIN objects f ON f.tenant_id = $1 AND f.id = h.from_object_id
+     JOIN objects t ON t.tenant_id = $1 AND t.id = h.to_object_id
+     UNION
+     SELECT 'pending', p.link_type_id, p.from_object_type_id, p.from_external_id, p.to_object_type_id, p.to_external_id, p.version, p.source_version
+     FROM s
+     JOIN pending_links p ON p.tenant_id = $1 AND p.link_type_id = s.link_type_id AND p.deleted_at IS NULL
+       AND ((s.end_name = 'from' AND p.from_object_type_id = s.object_type_id AND p.from_external_id = s.external_id)
+         OR (s.end_name = 'to' AND p.to_object_type_id = s.object_type_id AND p.to_external_id = s.external_id))`,
+    [tenantId, slots.map((x) => x.linkTypeId), slots.map((x) => x.end), slots.map((x) => x.objectTypeId), slots.map((x) => x.objectId)],
+  );
+  for (const row of rows) {
+    occupants.set(storedLinkKey(row.link_type_id, row.from_type, row.from_id, row.to_type, row.to_id), {
+      place: row.place,
+      version: Number(row.version),
+      sourceVersion: Number(row.source_version ?? -1),
+      deleted: false,
+      linkTypeId: row.link_type_id,
+      fromTypeId: row.from_type,
+      fromId: row.from_id,
+      toTypeId: row.to_type,
+      toId: row.to_id,
+    });
+  }
+  return occupants;
 }
 
 export async function writeLinks(tx: ClientBase, tenantId: string, writes: readonly LinkWrite[], endpoints: ReadonlyMap<string, string>): Promise<void> {
