@@ -16,9 +16,13 @@ import { percentile } from '../support/stats.ts';
 
 const SERVER_FLAG = '--fanout-server';
 
+// CLOCK_MONOTONIC, the same clock in every process of the machine (performance.timeOrigin is
+// taken per process, and two processes' origins disagree by up to a millisecond).
+const nowMs = (): number => Number(process.hrtime.bigint()) / 1e6;
+
 /** A message of the size of an objectChanged event, built once and sent to every socket. */
 function eventBytes(sentAt: number): Buffer {
-  const data = { objectChanged: { eventId: '0'.repeat(36), type: 'Pump', externalId: 'p-1', op: 'UPSERT', version: 3, properties: { serial: 'SN-1', ratedKw: 7.5, site: 's1' }, redacted: [], occurredAt: new Date(sentAt).toISOString() } };
+  const data = { objectChanged: { eventId: '0'.repeat(36), type: 'Pump', externalId: 'p-1', op: 'UPSERT', version: 3, properties: { serial: 'SN-1', ratedKw: 7.5, site: 's1' }, redacted: [], occurredAt: new Date().toISOString() } };
   return Buffer.from(JSON.stringify({ id: '1', type: 'next', payload: { data }, sentAt }));
 }
 
@@ -32,7 +36,7 @@ function runServer(): void {
   server.on('listening', () => process.send!({ port: (server.address() as { port: number }).port }));
   process.on('message', (message: { send?: boolean }) => {
     if (!message.send) return;
-    const sentAt = performance.timeOrigin + performance.now();
+    const sentAt = nowMs();
     const bytes = eventBytes(sentAt);
     const cpu = process.cpuUsage();
     for (const socket of sockets) socket.send(bytes, { binary: false });
@@ -60,7 +64,7 @@ async function step(servers: readonly FanoutServer[], subscribers: number, event
     Array.from({ length: subscribers }, (_, index) => {
       const client = new WebSocket(`ws://127.0.0.1:${servers[index % servers.length]!.port}`);
       client.on('message', (data: Buffer) => {
-        const now = performance.timeOrigin + performance.now();
+        const now = nowMs();
         latencies.push(now - (JSON.parse(data.toString('utf8')) as { sentAt: number }).sentAt);
         arrived += 1;
       });
