@@ -1,5 +1,6 @@
 // Link.from and Link.to as loaders: the endpoints of every link in a response are read in one
-// statement per side. Links found by a traversal already carry their endpoints and cost nothing.
+// statement per side. Links that carry their endpoints (adjacency reads, traversals) never get
+// here: the resolvers (loaders/index.ts) return those directly.
 import { GatewayError } from '../errors.ts';
 import type { GatewayContext } from '../request-scope.ts';
 import type { LinkRecord } from '../sql/links.ts';
@@ -7,12 +8,10 @@ import { objectsByIds, type ObjectRecord } from '../sql/objects.ts';
 
 function endpointLoader(side: 'from' | 'to') {
   return async (queries: { obj: LinkRecord }[], context: GatewayContext): Promise<ObjectRecord[]> => {
-    const preloaded = (link: LinkRecord) => (side === 'from' ? link.fromObject : link.toObject);
     const idOf = (link: LinkRecord) => (side === 'from' ? link.fromObjectId : link.toObjectId);
-    const missing = queries.filter(({ obj }) => preloaded(obj) === undefined).map(({ obj }) => idOf(obj));
-    const read = new Map((await objectsByIds(context.db, missing)).map((object) => [object.id, object]));
+    const read = new Map((await objectsByIds(context.db, queries.map(({ obj }) => idOf(obj)))).map((object) => [object.id, object]));
     return queries.map(({ obj }) => {
-      const object = preloaded(obj) ?? read.get(idOf(obj));
+      const object = read.get(idOf(obj));
       // Links are only returned while both endpoints are live, in the same snapshot.
       if (object === undefined) throw new GatewayError('INTERNAL', `the ${side} object of link ${obj.id} is not readable`);
       return object;
