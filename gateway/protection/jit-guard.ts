@@ -13,21 +13,9 @@ import { getNamedType, isInputObjectType, Kind, type DocumentNode, type GraphQLI
 export function recursiveInputTypes(schema: GraphQLSchema): Set<string> {
   const recursive = new Set<string>();
   for (const type of Object.values(schema.getTypeMap())) {
-    if (isInputObjectType(type) && !type.name.startsWith('__') && reaches(type, type.name, new Set())) recursive.add(type.name);
+    if (isInputObjectType(type) && !type.name.startsWith('__') && reachesAny(type, new Set([type.name]))) recursive.add(type.name);
   }
   return recursive;
-}
-
-function reaches(from: GraphQLInputObjectType, target: string, seen: Set<string>): boolean {
-  for (const field of Object.values(from.getFields())) {
-    const named = getNamedType(field.type);
-    if (!isInputObjectType(named)) continue;
-    if (named.name === target) return true;
-    if (seen.has(named.name)) continue;
-    seen.add(named.name);
-    if (reaches(named, target, seen)) return true;
-  }
-  return false;
 }
 
 /** Whether any operation of `document` declares a variable whose type reaches a recursive input type. */
@@ -42,13 +30,14 @@ export function hasRecursiveInputVariable(schema: GraphQLSchema, document: Docum
   return false;
 }
 
-function reachesAny(type: GraphQLInputObjectType, recursive: ReadonlySet<string>, seen = new Set<string>()): boolean {
+/** Whether a field of `type`, or of an input type its fields lead to, is of one of `targets`. */
+function reachesAny(type: GraphQLInputObjectType, targets: ReadonlySet<string>, seen = new Set<string>()): boolean {
   for (const field of Object.values(type.getFields())) {
     const named = getNamedType(field.type);
     if (!isInputObjectType(named) || seen.has(named.name)) continue;
-    if (recursive.has(named.name)) return true;
+    if (targets.has(named.name)) return true;
     seen.add(named.name);
-    if (reachesAny(named, recursive, seen)) return true;
+    if (reachesAny(named, targets, seen)) return true;
   }
   return false;
 }
