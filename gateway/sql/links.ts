@@ -55,39 +55,24 @@ export interface AdjacentLinksQuery {
 
 // The columns of one adjacency row: the link's and its far endpoint's (the object at the other
 // end, joined anyway for its liveness, so Link.from/Link.to of an adjacent link need no
-// statement of their own). Details are read only when the projection asks for them.
-function adjacencyColumns(far: 'f' | 't', projection: LinkProjection): string[] {
-  return [
-    'l.id',
-    'l.link_type_id',
-    'l.from_object_id',
-    'l.to_object_id',
-    ...(projection.linkDetails ? ['l.properties', 'l.version', 'l.created_at', 'l.updated_at'] : []),
-    `${far}.object_type_id AS far_object_type_id`,
-    `${far}.external_id AS far_external_id`,
-    ...(projection.farDetails
-      ? [
-          `${far}.properties AS far_properties`,
-          `${far}.version AS far_version`,
-          `${far}.source_version AS far_source_version`,
-          `${far}.created_at AS far_created_at`,
-          `${far}.updated_at AS far_updated_at`,
-        ]
-      : []),
-  ];
+// statement of their own; they come out as far_<column>). Details are read only when the
+// projection asks for them.
+function adjacencyColumns(projection: LinkProjection): { link: string[]; far: string[] } {
+  return {
+    link: ['id', 'link_type_id', 'from_object_id', 'to_object_id', ...(projection.linkDetails ? ['properties', 'version', 'created_at', 'updated_at'] : [])],
+    far: ['object_type_id', 'external_id', ...(projection.farDetails ? ['properties', 'version', 'source_version', 'created_at', 'updated_at'] : [])],
+  };
 }
-
-/** The names the adjacency columns come out under. */
-const outputName = (column: string): string => column.replace(/^.* AS /, '').replace(/^l\./, '');
 
 // One side of the adjacency: links whose `column` is the source object. The outgoing side is
 // served by links_identity_key (tenant_id, from_object_id, ...), the incoming one by
 // links_incoming_idx (tenant_id, to_object_id, ...); RLS supplies the tenant_id. `sort_at`
 // orders the rows and is not sent to the gateway.
 function side(column: 'from_object_id' | 'to_object_id', skipSelfLinks: boolean, projection: LinkProjection): string {
-  const far = column === 'from_object_id' ? 't' : 'f';
+  const farAlias = column === 'from_object_id' ? 't' : 'f';
+  const { link, far } = adjacencyColumns(projection);
   return `
-    SELECT ${adjacencyColumns(far, projection).join(', ')}, l.created_at AS sort_at
+    SELECT ${[...link.map((c) => `l.${c}`), ...far.map((c) => `${farAlias}.${c} AS far_${c}`)].join(', ')}, l.created_at AS sort_at
     FROM links l
     JOIN objects f ON f.tenant_id = l.tenant_id AND f.id = l.from_object_id AND f.deleted_at IS NULL
     JOIN objects t ON t.tenant_id = l.tenant_id AND t.id = l.to_object_id AND t.deleted_at IS NULL
@@ -111,7 +96,8 @@ export async function adjacentLinks(db: Queryable, sourceIds: readonly string[],
   const bySource = new Map<string, LinkRecord[]>(sourceIds.map((id) => [id, []]));
   if (sourceIds.length === 0) return bySource;
   const projection = query.projection ?? FULL_PROJECTION;
-  const output = adjacencyColumns('f', projection).map((column) => `l.${outputName(column)}`);
+  const { link, far } = adjacencyColumns(projection);
+  const output = [...link.map((c) => `l.${c}`), ...far.map((c) => `l.far_${c}`)];
   const { rows } = await db.query<AdjacencyRow>(
     `SELECT src.id AS source_id, ${output.join(', ')}
      FROM unnest($1::uuid[]) WITH ORDINALITY AS src(id, ord)
