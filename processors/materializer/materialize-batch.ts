@@ -34,6 +34,9 @@ interface CachedCatalog {
   readonly catalog: TypeCatalog;
 }
 
+/** Serializes pending-link promotion among batches that share a tenant's lock (ADR 0009). */
+const PROMOTION_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended('l3.promote:' || $1::text, 0))";
+
 export function createMaterializeBatch(deps: MaterializerDeps): BatchHandler {
   // Reused while a tenant's definitions are unchanged (runtime/catalog-fingerprint.ts): another
   // instance may change them, so every batch checks the fingerprint, in the round trip that
@@ -47,15 +50,24 @@ export function createMaterializeBatch(deps: MaterializerDeps): BatchHandler {
       list.push(event);
       byTenant.set(event.value.tenantId, list);
     }
-    // One writer per tenant at a time: two instances (objects and links of one tenant live on
-    // different partitions) could otherwise each miss the other's uncommitted rows, a link
-    // parking as pending while its endpoint's promotion step does not see it (ADR 0004). Taken in
-    // sorted order so two batches never wait on each other crosswise.
-    // One statement: unnest scans the sorted array in order, so the locks are taken in order.
+    // The tenant lock (ADR 0009). Links and type definitions take it exclusively: two writers
+    // (objects and links of one tenant live on different partitions) could otherwise each miss
+    // the other's uncommitted rows, a link parking as pending while its endpoint's promotion
+    // step does not see it, or objects validated against definitions being replaced. Batches of
+    // objects alone share it, so instances (and partitions) apply one tenant's objects in
+    // parallel; they serialize only the promotion of pending links (PROMOTION_LOCK).
+    // Taken in sorted order so two batches never wait on each other crosswise; one statement:
+    // unnest scans the sorted arrays in order, so the locks are taken in order.
     const tenants = [...byTenant.keys()].sort();
-    await tx.query("SELECT pg_advisory_xact_lock(hashtextextended('l3.materialize:' || t, 0)) FROM unnest($1::text[]) AS t", [tenants]);
-    for (const tenantId of tenants) {
-      await materializeTenant(tx, deps, catalogs, tenantId, byTenant.get(tenantId)!, deadLetters);
+    const exclusive = tenants.map((tenantId) => byTenant.get(tenantId)!.some((event) => event.kind !== 'object'));
+    await tx.query(
+      `SELECT CASE WHEN x THEN pg_advisory_xact_lock(hashtextextended('l3.materialize:' || t, 0))
+                   ELSE pg_advisory_xact_lock_shared(hashtextextended('l3.materialize:' || t, 0)) END
+       FROM unnest($1::text[], $2::boolean[]) AS u(t, x)`,
+      [tenants, exclusive],
+    );
+    for (const [i, tenantId] of tenants.entries()) {
+      await materializeTenant(tx, deps, catalogs, tenantId, byTenant.get(tenantId)!, deadLetters, exclusive[i]!);
     }
     return { deadLetters };
   };
@@ -68,6 +80,7 @@ async function materializeTenant(
   tenantId: string,
   events: readonly DecodedEvent[],
   deadLetters: DeadLetter[],
+  holdsTenantExclusively: boolean,
 ): Promise<void> {
   // Row-level security applies to the processor too: everything below sees only this tenant.
   // In the same round trip, read under it: whether the tenant has links waiting for an endpoint,
@@ -167,7 +180,14 @@ async function materializeTenant(
   // After the links of this batch, so a link written as pending above can be moved too. Without
   // links in this batch or waiting from earlier ones (under the tenant's lock, so none is being
   // written elsewhere), there is nothing to promote.
-  if (linkEvents.length > 0 || pending) await promotePendingLinks(tx, tenantId, created);
+  if (linkEvents.length > 0 || pending) {
+    // Two batches sharing the tenant lock may each create one endpoint of the same pending link:
+    // each would miss the other's uncommitted object and leave the link pending for good. The
+    // promotion lock makes the second wait for the first's commit; it is its own statement, so
+    // the promotion's snapshot is taken after the wait and sees the first batch's objects.
+    if (!holdsTenantExclusively && created.length > 0) await tx.query(PROMOTION_LOCK, [tenantId]);
+    await promotePendingLinks(tx, tenantId, created);
+  }
   await writeOutbox(tx, outbox);
 }
 

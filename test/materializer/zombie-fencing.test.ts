@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import pg from 'pg';
 import t from 'tap';
 import { claimPartitions, commitOffsets, type PartitionClaim, type TopicPartition } from '../../runtime/kafka/offset-store.ts';
-import { createTestDatabase } from '../support/database.ts';
+import { createTestDatabase, inTransaction } from '../support/database.ts';
 import { assignmentsInLog } from '../support/materializer/assignment-log.ts';
 import { checkMaterializedExactly, outboxAndDeadLetters } from '../support/materializer/exactness.ts';
 import { createMaterializerEnvironment, MaterializerProcess, produceEvents, waitFor, waitUntilMaterialized } from '../support/materializer/harness.ts';
@@ -18,22 +18,6 @@ import { generateWorkload } from '../support/materializer/workload.ts';
 import { mulberry32 } from '../../runtime/seeded-random.ts';
 
 const seed = Number(process.env.L3_TEST_SEED ?? Date.now() % 1_000_000);
-
-/** Runs `fn` in a transaction on its own connection, committing unless told to roll back. */
-async function inTransaction<T>(pool: pg.Pool, fn: (tx: pg.PoolClient) => Promise<T>, end: 'COMMIT' | 'ROLLBACK' = 'COMMIT'): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await fn(client);
-    await client.query(end);
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
-}
 
 async function storedOffsets(admin: pg.Client, group: string): Promise<string[]> {
   const { rows } = await admin.query<{ row: string }>(

@@ -67,6 +67,22 @@ export async function withTenant<T>(
   }
 }
 
+/** Runs `fn` in a transaction on a connection of `pool`, committing unless told to roll back. */
+export async function inTransaction<T>(pool: pg.Pool, fn: (tx: pg.PoolClient) => Promise<T>, end: 'COMMIT' | 'ROLLBACK' = 'COMMIT'): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await fn(client);
+    await client.query(end);
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
 /** Opens a client for `url` that `t` closes when it ends. */
 export async function connect(t: Test, url: string): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: url });
