@@ -7,7 +7,7 @@
 //   node loadtest/materializer-benchmark.ts [--events N] [--rounds R]     (or bin/l3 bench materializer)
 // What the figures mean and why the baselines are fair: loadtest/README.md.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KafkaJS } from '@confluentinc/kafka-javascript';
@@ -30,7 +30,7 @@ import { deleteKafkaLeftovers, ensureTopics, highWatermarks, newRunId, produce }
 import { BenchmarkArgsError, integerOption, parseBenchmarkOptions } from './support/benchmark-args.ts';
 import type { BenchmarkEndpoints } from './support/benchmark-endpoints.ts';
 import { pollUntil } from './support/poll-until.ts';
-import { scrapeMetrics, startProcessorChild, type ProcessorChild } from './support/processor-child.ts';
+import { scrapeMetrics, startProcessorChild, type ProcessorChild, type ScrapedMetrics } from './support/processor-child.ts';
 import { mulberry32, uuidFrom } from '../runtime/seeded-random.ts';
 import { fmt, median } from './support/stats.ts';
 
@@ -68,12 +68,16 @@ export interface BenchmarkArgs {
   readonly embeddingShare: number;
   /** When set, the materializer children run with --cpu-prof and write their profiles here. */
   readonly cpuProfileDir: string | undefined;
+  /** Materializer processes in the group for (b) and the product (ADR 0009: they share tenants). */
+  readonly instances: number;
 }
 
 export interface MaterializerBenchmarkOptions extends BenchmarkArgs {
   readonly endpoints: BenchmarkEndpoints;
-  /** Progress lines (stderr by default); the results table goes to stdout. */
+  /** Progress lines (stderr by default). */
   readonly progress?: (line: string) => void;
+  /** The results table (stdout by default). */
+  readonly print?: (text: string) => void;
 }
 
 export type MeasurementKind = 'raw' | 'at-least-once' | 'exactly-once';
@@ -95,7 +99,7 @@ export interface BenchmarkReport {
   readonly ratioVsAtLeastOnce: number;
 }
 
-export const BENCHMARK_USAGE = 'materializer [--events N] [--rounds R] [--batch-size B] [--embeddings SHARE] [--cpu-prof DIR]';
+export const BENCHMARK_USAGE = 'materializer [--events N] [--rounds R] [--batch-size B] [--embeddings SHARE] [--instances N] [--cpu-prof DIR]';
 
 export function parseBenchmarkArgs(args: readonly string[]): BenchmarkArgs {
   const values = parseBenchmarkOptions(
@@ -105,6 +109,7 @@ export function parseBenchmarkArgs(args: readonly string[]): BenchmarkArgs {
       rounds: { type: 'string', default: '3' },
       'batch-size': { type: 'string', default: '1000' },
       embeddings: { type: 'string', default: '0' },
+      instances: { type: 'string', default: '1' },
       'cpu-prof': { type: 'string' },
     },
     BENCHMARK_USAGE,
@@ -117,6 +122,7 @@ export function parseBenchmarkArgs(args: readonly string[]): BenchmarkArgs {
     batchSize: integerOption('batch-size', values['batch-size'], 1, 100_000),
     embeddingShare,
     cpuProfileDir: values['cpu-prof'],
+    instances: integerOption('instances', values.instances, 1, 8),
   };
 }
 
@@ -305,7 +311,7 @@ export async function runMaterializerBenchmark(options: MaterializerBenchmarkOpt
     else progress(`materializer logs kept in ${logDir}`);
   }
   const report = summarize(measurements);
-  console.log(renderReport(context, environment, report));
+  (options.print ?? console.log)(renderReport(context, environment, report));
   return report;
 }
 
@@ -344,34 +350,54 @@ async function measureRaw(context: Context, round: number): Promise<Measurement>
   }
 }
 
-/** (b) and the product: the real materializer as a child, on topics produced before it starts. */
+/**
+ * (b) and the product: the real materializer as child processes. One instance starts on a topic
+ * produced before it starts; several are first all assigned their share of the partitions (the
+ * first to join would otherwise take the whole topic before the others arrive), then the topic
+ * is produced.
+ */
 async function measurePipeline(context: Context, mode: 'exactly-once' | 'at-least-once', round: number): Promise<Measurement> {
-  const { kafka, workload } = context;
+  const { kafka, workload, options } = context;
   const runId = newRunId();
   const topic = `bench.materializer.${runId}.objects`;
   const groupId = `bench-materializer-${runId}`;
   const db = await createBenchDatabase(context);
-  let child: ProcessorChild | undefined;
+  const children: ProcessorChild[] = [];
   try {
     await ensureTopics(kafka, [{ topic, numPartitions: OBJECT_PARTITIONS }]);
+    const start = () => {
+      for (let instance = 1; instance <= options.instances; instance++) {
+        children.push(startMaterializer(context, { mode, round, instance, runId, topic, groupId, databaseUrl: db.urls.processor }));
+      }
+    };
+    if (options.instances > 1) {
+      await checkpoint(options.endpoints.postgresAdminUrl, APPLICATION_NAME);
+      start();
+      await pollUntil(children, async () => everyInstanceAssigned(children), {
+        exitedMessage: 'a materializer exited before the group assigned every instance',
+        timeoutMessage: 'the group never assigned every instance',
+        signal: context.interrupted,
+      });
+    }
     await produce(kafka, topic, context.messages);
     const highs = await highWatermarks(kafka, topic);
     const total = [...highs.values()].reduce((sum, high) => sum + high, 0);
     if (total !== workload.events.length) throw new Error(`${topic} holds ${total} records, expected ${workload.events.length}`);
-    await checkpoint(context.options.endpoints.postgresAdminUrl, APPLICATION_NAME);
-
-    child = startMaterializer(context, { mode, round, runId, topic, groupId, databaseUrl: db.urls.processor });
+    if (options.instances === 1) {
+      await checkpoint(options.endpoints.postgresAdminUrl, APPLICATION_NAME);
+      start();
+    }
     const isApplied = mode === 'exactly-once' ? postgresOffsetsReached(db.urls.admin, groupId, topic, highs) : kafkaOffsetsReached(kafka, groupId, topic, highs);
     let finishedAt: number;
     let cpuAtStart: number | undefined;
     try {
       finishedAt = await pollUntil(
-        child,
+        children,
         async () => {
           const { done, progressed } = await isApplied.check();
           if (done) return true;
-          // The child's CPU time from (about) its first batch, to tell a busy process from a waiting one.
-          if (progressed && cpuAtStart === undefined) cpuAtStart = (await scrapeMetrics(child!, topic)).cpuSeconds;
+          // The children's CPU time from (about) the first batch, to tell busy processes from waiting ones.
+          if (progressed && cpuAtStart === undefined) cpuAtStart = (await scrapeAll(children, topic)).cpuSeconds;
           return false;
         },
         { exitedMessage: 'the materializer exited before applying every event', timeoutMessage: 'not every event applied', signal: context.interrupted },
@@ -380,7 +406,7 @@ async function measurePipeline(context: Context, mode: 'exactly-once' | 'at-leas
       await isApplied.close();
     }
     const backlog = await relayBacklog(db.urls.admin);
-    const metrics = await scrapeMetrics(child, topic);
+    const metrics = await scrapeAll(children, topic);
     const startedAt = await firstAppliedAt(db.urls.admin);
     await verifyApplied(context, db.urls.admin);
     const seconds = (finishedAt - startedAt) / 1000;
@@ -388,10 +414,10 @@ async function measurePipeline(context: Context, mode: 'exactly-once' | 'at-leas
     const detail =
       `${metrics.batches} batches of ${(metrics.records / Math.max(1, metrics.batches)).toFixed(0)} records, ` +
       `${((metrics.batchSeconds / Math.max(1, metrics.batches)) * 1000).toFixed(1)} ms each (${((metrics.batchSeconds / seconds) * 100).toFixed(0)}% of the time in batches); ` +
-      `materializer CPU ${cpu} s/s; relay backlog at the end ${backlog}`;
+      `materializer CPU ${cpu} s/s${children.length > 1 ? ` (${children.length} instances)` : ''}; relay backlog at the end ${backlog}`;
     return { kind: mode, round, seconds, eventsPerSecond: workload.events.length / seconds, detail, loadAverage: loadavg()[0]! };
   } finally {
-    if (child) await child.stop();
+    await Promise.all(children.map((child) => child.stop()));
     await dropDatabase(context.options.endpoints.postgresAdminUrl, APPLICATION_NAME, db.name);
     await deleteKafkaLeftovers(kafka, [topic], [groupId]).catch((error: unknown) => context.progress(`could not delete ${topic} / ${groupId}: ${(error as Error).message}`));
   }
@@ -523,23 +549,45 @@ function kafkaOffsetsReached(kafka: KafkaJS.Kafka, groupId: string, topic: strin
 }
 
 // ---------------------------------------------------------------------------------------------
-// The materializer child process.
+// The materializer child processes.
+
+/** Every instance's latest log line about its partitions is an assignment, and none is empty. */
+function everyInstanceAssigned(children: readonly ProcessorChild[]): boolean {
+  return children.every((child) => {
+    let owned = 0;
+    // The log file appears with the child's first line.
+    const log = existsSync(child.logFile) ? readFileSync(child.logFile, 'utf8') : '';
+    // Whole lines only: the last piece may be a line still being written.
+    for (const line of log.split('\n').slice(0, -1)) {
+      if (line.includes('"msg":"partitions revoked"')) owned = 0;
+      else if (line.includes('"msg":"partitions assigned')) owned = (JSON.parse(line) as { partitions: unknown[] }).partitions.length;
+    }
+    return owned > 0;
+  });
+}
+
+/** The instances' figures, summed. */
+async function scrapeAll(children: readonly ProcessorChild[], topic: string): Promise<ScrapedMetrics> {
+  const all = await Promise.all(children.map((child) => scrapeMetrics(child, topic)));
+  return all.reduce((sum, m) => ({ batches: sum.batches + m.batches, records: sum.records + m.records, batchSeconds: sum.batchSeconds + m.batchSeconds, cpuSeconds: sum.cpuSeconds + m.cpuSeconds }));
+}
 
 function startMaterializer(
   context: Context,
-  run: { mode: 'exactly-once' | 'at-least-once'; round: number; runId: string; topic: string; groupId: string; databaseUrl: string },
+  run: { mode: 'exactly-once' | 'at-least-once'; round: number; instance: number; runId: string; topic: string; groupId: string; databaseUrl: string },
 ): ProcessorChild {
   const { options } = context;
-  const profile = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`, `--cpu-prof-name=materializer-${run.mode}-round${run.round}.cpuprofile`] : [];
+  const name = `${run.mode}-round${run.round}${options.instances > 1 ? `-instance${run.instance}` : ''}`;
+  const profile = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`, `--cpu-prof-name=materializer-${name}.cpuprofile`] : [];
   return startProcessorChild({
     processor: 'materializer',
     endpoints: options.endpoints,
-    logFile: join(context.logDir, `${run.mode}-round${run.round}.log`),
+    logFile: join(context.logDir, `${name}.log`),
     nodeOptions: profile,
     env: {
       DATABASE_URL: run.databaseUrl,
       MATERIALIZER_GROUP_ID: run.groupId,
-      MATERIALIZER_INSTANCE_ID: `bench-${run.runId}`,
+      MATERIALIZER_INSTANCE_ID: `bench-${run.runId}-${run.instance}`,
       MATERIALIZER_HEALTH_PORT: '0',
       MATERIALIZER_COMMIT_MODE: run.mode,
       MATERIALIZER_RELAY: 'on',
@@ -573,6 +621,7 @@ function renderReport(context: Context, environment: string, report: BenchmarkRe
     '',
     `materializer benchmark: ${workload.events.length} object events (UPSERTs: ${workload.objectCount} new objects, ${workload.events.length - workload.objectCount} updates), ${workload.tenants.length} tenants,`,
     `  ${workload.embeddings} with a ${EMBEDDING_DIMENSION}-d embedding, no links; batch size ${options.batchSize}; objects topic ${OBJECT_PARTITIONS} partitions; relay on; ${options.rounds} round(s)`,
+    options.instances > 1 ? `  (b) and the product ran as ${options.instances} materializer instances in one group; (a) is one connection, as always` : '',
     environment,
     options.cpuProfileDir ? `NOTE: the materializer ran with --cpu-prof (profiles in ${options.cpuProfileDir}); its figures include the profiler's overhead` : '',
     '',

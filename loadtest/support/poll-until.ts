@@ -14,14 +14,17 @@ export interface PollOptions {
 }
 
 /** Polls every POLL_MS until `done`; returns when the successful poll began (epoch ms). */
-export async function pollUntil(child: ProcessorChild, done: () => Promise<boolean>, options: PollOptions): Promise<number> {
+export async function pollUntil(children: ProcessorChild | readonly ProcessorChild[], done: () => Promise<boolean>, options: PollOptions): Promise<number> {
+  const all = Array.isArray(children) ? children : [children as ProcessorChild];
+  const logs = all.map((child) => child.logFile).join(', ');
   const deadline = Date.now() + RUN_TIMEOUT_MS;
   for (;;) {
     options.signal?.throwIfAborted();
-    if (child.exited) throw new Error(`${options.exitedMessage}; log: ${child.logFile}`);
+    const exited = all.find((child) => child.exited);
+    if (exited) throw new Error(`${options.exitedMessage}; log: ${exited.logFile}`);
     const polledAt = Date.now();
     if (await done()) return polledAt;
-    if (Date.now() > deadline) throw new Error(`${options.timeoutMessage} after ${RUN_TIMEOUT_MS / 60_000} min; log: ${child.logFile}`);
+    if (Date.now() > deadline) throw new Error(`${options.timeoutMessage} after ${RUN_TIMEOUT_MS / 60_000} min; log: ${logs}`);
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }

@@ -164,6 +164,7 @@ export class TransactionalConsumer {
       consumer.assign(assignment);
       for (const tp of assignment) this.#owned.set(tpKey(tp), { generation: 0, nextOffset: 0 });
       this.#joined = true;
+      this.#options.logger.info({ partitions: assignment.map(tpKey) }, "partitions assigned (at-least-once: from the broker's committed offsets)");
       return;
     }
     // The stored offsets are loaded asynchronously; librdkafka waits for assign() meanwhile.

@@ -1,0 +1,30 @@
+// The materializer benchmark in a tiny mode, with two materializer instances in the group (ADR
+// 0009): it runs end to end, every measurement applied every event once (the benchmark checks
+// that itself after each run, and throws otherwise), and the figures are sane. No assertion on a
+// time or a ratio: those depend on the machine (STYLE point 10).
+import t from 'tap';
+import { BenchmarkArgsError, parseBenchmarkArgs, runMaterializerBenchmark } from '../../loadtest/materializer-benchmark.ts';
+import { kafkaBrokers, schemaRegistryUrl } from '../support/services.ts';
+
+t.test('options: defaults, and a bad value names the option', async (t) => {
+  const defaults = parseBenchmarkArgs([]);
+  t.same([defaults.events, defaults.rounds, defaults.batchSize, defaults.instances], [50_000, 3, 1000, 1]);
+  t.equal(parseBenchmarkArgs(['--instances', '3']).instances, 3);
+  t.throws(() => parseBenchmarkArgs(['--instances', '0']), BenchmarkArgsError);
+  t.throws(() => parseBenchmarkArgs(['--instances', 'two']), /--instances must be an integer/);
+});
+
+t.test('a tiny run with two instances measures all three and applies every event once', async (t) => {
+  const report = await runMaterializerBenchmark({
+    ...parseBenchmarkArgs(['--events', '600', '--rounds', '1', '--batch-size', '100', '--instances', '2']),
+    endpoints: { postgresAdminUrl: process.env.L3_PG_ADMIN_URL!, kafkaBrokers: kafkaBrokers(), schemaRegistryUrl: schemaRegistryUrl() },
+    progress: () => {},
+    print: () => {},
+  });
+  t.same(report.measurements.map((m) => m.kind).sort(), ['at-least-once', 'exactly-once', 'raw']);
+  for (const m of report.measurements) {
+    t.ok(Number.isFinite(m.eventsPerSecond) && m.eventsPerSecond > 0, `${m.kind}: events/s`);
+    if (m.kind !== 'raw') t.match(m.detail, /\(2 instances\)/, `${m.kind}: both instances reported their figures`);
+  }
+  t.ok(report.ratioVsRaw > 0 && report.ratioVsAtLeastOnce > 0, 'ratios');
+});
