@@ -12,9 +12,9 @@
 // A GraphQL request goes through, in order: authentication, the batch limit and the NUL check
 // (preHandler); persisted query lookup; parsing (token limit); validation (spec rules, depth,
 // aliases, NUL characters, introspection in production); the cost limit (preExecution);
-// execution (graphql-jit's compiled form from an operation's second request on) in one tenant transaction (opened by the first statement); and the transaction's
-// end (onResolution, with the response hooks as backstops). Nothing before execution takes a
-// database connection.
+// execution (graphql-jit's compiled form from an operation's second request on) in one tenant
+// transaction (opened by the first statement); and the transaction's end (onResolution, with the
+// response hooks as backstops). Nothing before execution takes a database connection.
 //
 // Extending it (mutations, subscriptions, MCP): add SDL next to schema.graphql and pass it with
 // its resolvers and loaders in `deps.extensions`; they get the same context (GatewayContext),

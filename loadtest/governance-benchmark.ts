@@ -247,7 +247,7 @@ async function measureBaseline(context: Context, round: number): Promise<Governa
       ...topicEnv({ ...BENCH_TOPICS, objects: topic }),
     });
     const finishedAt = await withClient(db.urls.admin, APPLICATION_NAME, (admin) =>
-      pollUntil(child!, async () => {
+      pollUntil([child!], async () => {
         const { rows } = await admin.query<{ partition: number; next_offset: string }>('SELECT partition, next_offset FROM consumer_offsets WHERE consumer_group = $1 AND topic = $2', [groupId, topic]);
         const stored = new Map(rows.map((row) => [row.partition, Number(row.next_offset)]));
         return [...highs].every(([partition, high]) => (stored.get(partition) ?? 0) >= high);
@@ -323,7 +323,7 @@ async function measureLifecycle(context: Context, kind: 'low' | 'high', round: n
     });
     if (kind === 'high') approver = startApprover(context, db.urls.gateway, topics.decisions);
     const finishedAt = await withClient(db.urls.admin, APPLICATION_NAME, (admin) =>
-      pollUntil(child!, async () => {
+      pollUntil([child!], async () => {
         approver?.check();
         const { rows } = await admin.query<{ state: string; n: string; reason: string | null }>('SELECT state, count(*) AS n, min(state_reason) AS reason FROM action_proposals GROUP BY state');
         const bad = rows.find((row) => !['PROPOSED', 'SIMULATED', 'PENDING_APPROVAL', 'APPROVED', 'EXECUTING', 'EXECUTED'].includes(row.state));

@@ -14,13 +14,12 @@ export interface PollOptions {
 }
 
 /** Polls every POLL_MS until `done`; returns when the successful poll began (epoch ms). */
-export async function pollUntil(children: ProcessorChild | readonly ProcessorChild[], done: () => Promise<boolean>, options: PollOptions): Promise<number> {
-  const all = Array.isArray(children) ? children : [children as ProcessorChild];
-  const logs = all.map((child) => child.logFile).join(', ');
+export async function pollUntil(children: readonly ProcessorChild[], done: () => Promise<boolean>, options: PollOptions): Promise<number> {
+  const logs = children.map((child) => child.logFile).join(', ');
   const deadline = Date.now() + RUN_TIMEOUT_MS;
   for (;;) {
     options.signal?.throwIfAborted();
-    const exited = all.find((child) => child.exited);
+    const exited = children.find((child) => child.exited);
     if (exited) throw new Error(`${options.exitedMessage}; log: ${exited.logFile}`);
     const polledAt = Date.now();
     if (await done()) return polledAt;

@@ -1,4 +1,5 @@
 // A tenant's type definitions as the materializer needs them to validate a batch.
+import type { Cardinality } from '../../contracts/generated/type-def-change.ts';
 import type { PropertyDefinition } from './property-validation.ts';
 
 export interface ObjectTypeEntry {
@@ -7,12 +8,10 @@ export interface ObjectTypeEntry {
   readonly properties: readonly PropertyDefinition[];
 }
 
-/** Read from the `from` side: MANY_TO_ONE is many pumps per site, one site per pump. */
-export type Cardinality = 'ONE_TO_ONE' | 'ONE_TO_MANY' | 'MANY_TO_ONE' | 'MANY_TO_MANY';
-
 export interface LinkTypeEntry {
   readonly id: string;
   readonly name: string;
+  /** Read from the `from` side: MANY_TO_ONE is many pumps per site, one site per pump. */
   readonly cardinality: Cardinality;
   readonly fromTypeId: string;
   readonly toTypeId: string;

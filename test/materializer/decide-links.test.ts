@@ -3,8 +3,9 @@
 // DELETE and an UPSERT ends the same in either order; MANY_TO_MANY is untouched.
 import t from 'tap';
 import type { LinkChange } from '../../contracts/generated/link-change.ts';
+import type { Cardinality } from '../../contracts/generated/type-def-change.ts';
 import { decideLinks, endpointKey, storedLinkKey, type SlotOccupant } from '../../processors/materializer/decide-links.ts';
-import type { Cardinality, LinkTypeEntry, TypeCatalog } from '../../processors/materializer/type-catalog.ts';
+import type { LinkTypeEntry, TypeCatalog } from '../../processors/materializer/type-catalog.ts';
 
 const TENANT = '11111111-1111-4111-8111-111111111111';
 const PUMP = 'type-pump';

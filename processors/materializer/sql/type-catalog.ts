@@ -1,7 +1,8 @@
 // Loads a tenant's object and link types with their property definitions (one round trip).
 import type { ClientBase } from 'pg';
 import type { PropertyDataType, PropertyDefinition } from '../property-validation.ts';
-import type { Cardinality, LinkTypeEntry, ObjectTypeEntry, TypeCatalog } from '../type-catalog.ts';
+import type { Cardinality } from '../../../contracts/generated/type-def-change.ts';
+import type { LinkTypeEntry, ObjectTypeEntry, TypeCatalog } from '../type-catalog.ts';
 
 interface Row {
   kind: 'object' | 'link';
