@@ -70,6 +70,8 @@ export interface BenchmarkArgs {
   readonly cpuProfileDir: string | undefined;
   /** Materializer processes in the group for (b) and the product (ADR 0009: they share tenants). */
   readonly instances: number;
+  /** MATERIALIZER_MAX_IN_FLIGHT of each instance (batch transactions at once, ADR 0010). */
+  readonly inFlight: number;
 }
 
 export interface MaterializerBenchmarkOptions extends BenchmarkArgs {
@@ -99,7 +101,7 @@ export interface BenchmarkReport {
   readonly ratioVsAtLeastOnce: number;
 }
 
-export const BENCHMARK_USAGE = 'materializer [--events N] [--rounds R] [--batch-size B] [--embeddings SHARE] [--instances N] [--cpu-prof DIR]';
+export const BENCHMARK_USAGE = 'materializer [--events N] [--rounds R] [--batch-size B] [--embeddings SHARE] [--instances N] [--in-flight K] [--cpu-prof DIR]';
 
 export function parseBenchmarkArgs(args: readonly string[]): BenchmarkArgs {
   const values = parseBenchmarkOptions(
@@ -110,6 +112,7 @@ export function parseBenchmarkArgs(args: readonly string[]): BenchmarkArgs {
       'batch-size': { type: 'string', default: '1000' },
       embeddings: { type: 'string', default: '0' },
       instances: { type: 'string', default: '1' },
+      'in-flight': { type: 'string', default: '2' },
       'cpu-prof': { type: 'string' },
     },
     BENCHMARK_USAGE,
@@ -123,6 +126,7 @@ export function parseBenchmarkArgs(args: readonly string[]): BenchmarkArgs {
     embeddingShare,
     cpuProfileDir: values['cpu-prof'],
     instances: integerOption('instances', values.instances, 1, 8),
+    inFlight: integerOption('in-flight', values['in-flight'], 1, 16),
   };
 }
 
@@ -592,6 +596,8 @@ function startMaterializer(
       MATERIALIZER_COMMIT_MODE: run.mode,
       MATERIALIZER_RELAY: 'on',
       MATERIALIZER_BATCH_SIZE: String(options.batchSize),
+      MATERIALIZER_MAX_IN_FLIGHT: String(options.inFlight),
+      MATERIALIZER_DB_POOL_SIZE: String(Math.max(8, options.inFlight + 2)),
       L3_TOPIC_TYPEDEFS: BENCH_TOPICS.typedefs,
       L3_TOPIC_OBJECTS: run.topic,
       L3_TOPIC_LINKS: BENCH_TOPICS.links,
@@ -621,6 +627,7 @@ function renderReport(context: Context, environment: string, report: BenchmarkRe
     '',
     `materializer benchmark: ${workload.events.length} object events (UPSERTs: ${workload.objectCount} new objects, ${workload.events.length - workload.objectCount} updates), ${workload.tenants.length} tenants,`,
     `  ${workload.embeddings} with a ${EMBEDDING_DIMENSION}-d embedding, no links; batch size ${options.batchSize}; objects topic ${OBJECT_PARTITIONS} partitions; relay on; ${options.rounds} round(s)`,
+    `  up to ${options.inFlight} batch transaction(s) in flight per instance (MATERIALIZER_MAX_IN_FLIGHT), for (b) and the product alike`,
     options.instances > 1 ? `  (b) and the product ran as ${options.instances} materializer instances in one group; (a) is one connection, as always` : '',
     environment,
     options.cpuProfileDir ? `NOTE: the materializer ran with --cpu-prof (profiles in ${options.cpuProfileDir}); its figures include the profiler's overhead` : '',

@@ -24,6 +24,8 @@ export type ProcessorMetrics = {
   readonly outboxPublished: Counter<'topic'>;
   readonly batchSize: Histogram<'topic'>;
   readonly batchDuration: Histogram<'topic'>;
+  /** Batch transactions open right now (at most the consumer's maxInFlight). */
+  readonly batchesInFlight: Gauge;
   /** High watermark minus the next offset to read, per assigned partition. */
   readonly consumerLag: Gauge<'topic' | 'partition'>;
   /** Outbox rows written but not yet published. */
@@ -104,6 +106,11 @@ export function createProcessorMetrics(processor: string): ProcessorMetrics {
       help: 'Time to process and commit one batch',
       labelNames: ['topic'] as const,
       buckets: BATCH_DURATION_BUCKETS,
+      registers,
+    }),
+    batchesInFlight: new Gauge({
+      name: 'l3_batches_in_flight',
+      help: 'Batch transactions open right now, on disjoint partitions',
       registers,
     }),
     consumerLag: new Gauge({

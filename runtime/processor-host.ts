@@ -22,6 +22,8 @@ export interface ProcessorHostConfig {
   readonly groupId: string;
   readonly instanceId: string;
   readonly batchSize: number;
+  /** Batch transactions run at once on disjoint partitions; 1 when absent. */
+  readonly maxInFlight?: number;
   readonly commitMode?: CommitMode;
   readonly healthHost: string;
   readonly healthPort: number;
@@ -89,6 +91,7 @@ export async function runProcessor(definition: ProcessorDefinition): Promise<voi
     logger,
     metrics,
     batchSize: config.batchSize,
+    maxInFlight: config.maxInFlight ?? 1,
     commitMode: config.commitMode ?? 'exactly-once',
     kafkaConfig: { 'session.timeout.ms': config.sessionTimeoutMs, 'heartbeat.interval.ms': Math.floor(config.sessionTimeoutMs / 3) },
     signal: shutdown.signal,

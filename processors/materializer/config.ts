@@ -16,6 +16,8 @@ export interface MaterializerConfig {
   readonly groupId: string;
   readonly instanceId: string;
   readonly batchSize: number;
+  /** Batch transactions at once, on disjoint partitions (docs/adr/0010-batches-in-flight.md). */
+  readonly maxInFlight: number;
   readonly commitMode: CommitMode;
   readonly healthHost: string;
   readonly healthPort: number;
@@ -32,6 +34,12 @@ export function loadMaterializerConfig(env: Env = process.env): MaterializerConf
   const commitMode = choiceValue<CommitMode>(env, 'MATERIALIZER_COMMIT_MODE', ['exactly-once', 'at-least-once'], 'exactly-once');
   const relay = choiceValue(env, 'MATERIALIZER_RELAY', ['on', 'off'], 'on');
   const topics = topicNamesValue(env);
+  const maxInFlight = integerValue(env, 'MATERIALIZER_MAX_IN_FLIGHT', 2, 1, 16);
+  const poolSize = integerValue(env, 'MATERIALIZER_DB_POOL_SIZE', 8, 2, 200);
+  // Each batch in flight holds a connection; the relay and the offset claims need one each.
+  if (poolSize < maxInFlight + 2) {
+    throw new ConfigError('MATERIALIZER_DB_POOL_SIZE', `must be at least MATERIALIZER_MAX_IN_FLIGHT + 2 (${maxInFlight + 2}), got ${poolSize}`);
+  }
   return Object.freeze({
     databaseUrl: urlValue(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
     kafkaBrokers: brokers,
@@ -40,11 +48,12 @@ export function loadMaterializerConfig(env: Env = process.env): MaterializerConf
     groupId: env.MATERIALIZER_GROUP_ID || 'l3-materializer',
     instanceId: env.MATERIALIZER_INSTANCE_ID || `${hostname()}-${process.pid}`,
     batchSize: integerValue(env, 'MATERIALIZER_BATCH_SIZE', 1000, 1, 100_000),
+    maxInFlight,
     commitMode,
     healthHost: env.MATERIALIZER_HEALTH_HOST || '127.0.0.1',
     healthPort: integerValue(env, 'MATERIALIZER_HEALTH_PORT', 9464, 0, 65_535),
     relay: relay === 'on',
-    poolSize: integerValue(env, 'MATERIALIZER_DB_POOL_SIZE', 8, 2, 200),
+    poolSize,
     sessionTimeoutMs: integerValue(env, 'MATERIALIZER_SESSION_TIMEOUT_MS', 30_000, 3_000, 300_000),
     topics,
   });

@@ -6,6 +6,9 @@
 // only logs a throwing rebalance callback and would carry on from the broker's offsets.
 // Transient failures (Postgres or the registry down) are retried with backoff, so nothing is
 // skipped; a record that fails on its own for a non-transient reason is dead-lettered.
+// Several batches may be in flight at once, each in its own transaction, on disjoint partitions
+// (partition-queues.ts, docs/adr/0010-batches-in-flight.md): one batch's Node work overlaps
+// another's time in Postgres, while each partition still applies in offset order.
 import { RdKafka, type LibrdKafkaError, type Message } from '@confluentinc/kafka-javascript';
 
 const { KafkaConsumer } = RdKafka;
@@ -20,6 +23,7 @@ import { isTransientKafkaError, isTransientPostgresError, retryWithBackoff } fro
 import type { ConsumedRecord, DeadLetter } from './consumed-record.ts';
 import { storeDeadLetters } from './dead-letter-store.ts';
 import { claimPartitions, commitOffsets, tpKey, type PartitionClaim, type TopicPartition } from './offset-store.ts';
+import { PartitionQueues } from './partition-queues.ts';
 
 const ERR_ASSIGN_PARTITIONS = -175;
 
@@ -55,6 +59,8 @@ export interface TransactionalConsumerOptions {
   /** Called when the instance must stop (offsets could not be loaded, consumer broken). */
   readonly onFatal: (error: Error) => void;
   readonly batchSize?: number;
+  /** Batch transactions run at once, on disjoint partitions (1: one after the other). */
+  readonly maxInFlight?: number;
   readonly commitMode?: CommitMode;
   /** Extra librdkafka settings (tests shorten session timeouts). */
   readonly kafkaConfig?: Readonly<Record<string, string | number | boolean>>;
@@ -64,8 +70,9 @@ export interface TransactionalConsumerOptions {
 }
 
 export class FencedError extends Error {
-  readonly partitions: readonly TopicPartition[];
-  constructor(partitions: readonly TopicPartition[]) {
+  /** The fenced partitions, with the claim generation the refused commit named. */
+  readonly partitions: readonly PartitionClaim[];
+  constructor(partitions: readonly PartitionClaim[]) {
     super(`fenced: ${partitions.map(tpKey).join(', ')} now belong to another instance`);
     this.name = 'FencedError';
     this.partitions = partitions;
@@ -81,6 +88,14 @@ export class TransactionalConsumer {
   readonly #options: TransactionalConsumerOptions;
   readonly #mode: CommitMode;
   readonly #owned = new Map<string, Owned>();
+  readonly #queues = new PartitionQueues();
+  /**
+   * Assignments and seeks waiting for the moment between two fetches. A fetch outstanding while
+   * the position moves could return records from before the move as well as after it, with
+   * nothing to tell them apart; applied between fetches, every record fetched later is from the
+   * new position, and the queued ones from the old are purged.
+   */
+  readonly #positionChanges: (() => void)[] = [];
   #consumer: KafkaConsumer | undefined;
   #rebalanceEpoch = 0;
   #joined = false;
@@ -133,7 +148,7 @@ export class TransactionalConsumer {
     this.#lagTimer.unref();
   }
 
-  /** Finishes the batch in flight (committing it), then leaves the group. */
+  /** Finishes the batches in flight (committing them), then leaves the group. */
   async stop(): Promise<void> {
     this.#stopping = true;
     if (this.#lagTimer) clearInterval(this.#lagTimer);
@@ -148,7 +163,9 @@ export class TransactionalConsumer {
     const consumer = this.#consumer!;
     const epoch = ++this.#rebalanceEpoch;
     if (error.code === ERR_REVOKE_PARTITIONS) {
-      for (const tp of assignment) this.#owned.delete(tpKey(tp));
+      // Batches in flight on these partitions carry on: their commits are fenced (exactly-once)
+      // if a new owner claimed the partitions first.
+      for (const tp of assignment) this.#forget(tpKey(tp));
       // Not ready again until the group assigns (eager protocol: revoke all, then assign); an
       // instance dropped from the group stays unready instead of reporting a stale "joined".
       this.#joined = false;
@@ -161,10 +178,16 @@ export class TransactionalConsumer {
       return;
     }
     if (this.#mode === 'at-least-once') {
-      consumer.assign(assignment);
-      for (const tp of assignment) this.#owned.set(tpKey(tp), { generation: 0, nextOffset: 0 });
-      this.#joined = true;
-      this.#options.logger.info({ partitions: assignment.map(tpKey) }, "partitions assigned (at-least-once: from the broker's committed offsets)");
+      this.#positionChanges.push(() => {
+        if (epoch !== this.#rebalanceEpoch) return; // superseded by a newer rebalance
+        for (const tp of assignment) {
+          this.#queues.purge(tpKey(tp));
+          this.#owned.set(tpKey(tp), { generation: 0, nextOffset: 0 });
+        }
+        consumer.assign(assignment);
+        this.#joined = true;
+        this.#options.logger.info({ partitions: assignment.map(tpKey) }, "partitions assigned (at-least-once: from the broker's committed offsets)");
+      });
       return;
     }
     // The stored offsets are loaded asynchronously; librdkafka waits for assign() meanwhile.
@@ -176,11 +199,16 @@ export class TransactionalConsumer {
       onRetry: (retryError, attempt) => this.#options.logger.warn({ err: retryError, attempt }, 'loading stored offsets failed; retrying'),
     }).then(
       (claims) => {
-        if (epoch !== this.#rebalanceEpoch || this.#stopping) return; // superseded by a newer rebalance
-        for (const claim of claims) this.#owned.set(tpKey(claim), { generation: claim.generation, nextOffset: claim.nextOffset });
-        consumer.assign(claims.map((c) => ({ topic: c.topic, partition: c.partition, offset: c.nextOffset })));
-        this.#joined = true;
-        this.#options.logger.info({ partitions: claims.map((c) => `${tpKey(c)}@${c.nextOffset}#${c.generation}`) }, 'partitions assigned from stored offsets');
+        this.#positionChanges.push(() => {
+          if (epoch !== this.#rebalanceEpoch || this.#stopping) return; // superseded by a newer rebalance
+          for (const claim of claims) {
+            this.#queues.purge(tpKey(claim));
+            this.#owned.set(tpKey(claim), { generation: claim.generation, nextOffset: claim.nextOffset });
+          }
+          consumer.assign(claims.map((c) => ({ topic: c.topic, partition: c.partition, offset: c.nextOffset })));
+          this.#joined = true;
+          this.#options.logger.info({ partitions: claims.map((c) => `${tpKey(c)}@${c.nextOffset}#${c.generation}`) }, 'partitions assigned from stored offsets');
+        });
       },
       (claimError: unknown) => {
         // Never fall back to the broker's offsets: that could skip or repeat records.
@@ -191,21 +219,70 @@ export class TransactionalConsumer {
 
   async #run(): Promise<void> {
     const batchSize = this.#options.batchSize ?? 1000;
-    while (!this.#stopping && !this.#options.signal?.aborted) {
-      const messages = await this.#consume(batchSize);
-      // Fetched after the shutdown began: leave them uncommitted for the next owner.
-      if (messages.length === 0 || this.#stopping || this.#options.signal?.aborted) continue;
-      const records = this.#ownedRecords(messages);
-      if (records.length === 0) continue;
-      try {
-        await this.#processWithRetry(records);
-      } catch (error) {
-        // An abort while waiting to retry is the shutdown, not a failure of the records:
-        // nothing was committed, so the next owner applies them.
-        if (this.#options.signal?.aborted) return;
-        throw error;
+    const maxInFlight = this.#options.maxInFlight ?? 1;
+    // Fetch ahead only what the batches in flight and the next one can use.
+    const highWater = batchSize * (maxInFlight + 1);
+    const inFlight = new Set<Promise<void>>();
+    let fetching: Promise<void> | undefined;
+    let failure: { error: unknown } | undefined;
+    const running = () => !this.#stopping && !this.#options.signal?.aborted && failure === undefined;
+    const fail = (error: unknown) => {
+      // An abort while waiting to retry is the shutdown, not a failure of the records: nothing
+      // was committed, so the next owner applies them.
+      if (!this.#options.signal?.aborted) failure ??= { error };
+    };
+    while (running()) {
+      while (inFlight.size < maxInFlight) {
+        // With a slot left after this batch, take one partition, so the next batch finds work.
+        const taken = this.#queues.take(batchSize, inFlight.size + 1 < maxInFlight);
+        if (!taken) break;
+        const batch: Promise<void> = this.#processWithRetry(this.#stillWanted(taken.records))
+          .catch(fail)
+          .finally(() => {
+            this.#queues.release(taken.partitions);
+            inFlight.delete(batch);
+            this.#options.metrics.batchesInFlight.set(inFlight.size);
+          });
+        inFlight.add(batch);
+        this.#options.metrics.batchesInFlight.set(inFlight.size);
       }
+      if (!fetching && this.#queues.size < highWater) {
+        fetching = this.#fetch(batchSize)
+          .catch(fail)
+          .finally(() => (fetching = undefined));
+      }
+      // Whichever ends first frees a slot or brings records: then dispatch again.
+      await Promise.race([...inFlight, ...(fetching ? [fetching] : [])]);
     }
+    // Finish (and commit) what is in flight; records fetched meanwhile stay uncommitted.
+    await Promise.all([...inFlight, fetching]);
+    if (failure) throw failure.error;
+  }
+
+  /** Fetches records and queues those of partitions this instance owns and has not applied. */
+  async #fetch(count: number): Promise<void> {
+    for (const change of this.#positionChanges.splice(0)) change();
+    const messages = await this.#consume(count);
+    // Fetched after the shutdown began: leave them uncommitted for the next owner.
+    if (messages.length === 0 || this.#stopping || this.#options.signal?.aborted) return;
+    // Partitions revoked while the fetch was outstanding are no longer owned: dropped here.
+    this.#queues.push(this.#ownedRecords(messages));
+  }
+
+  /** Records still worth applying when their batch starts (ownership may have changed since). */
+  #stillWanted(records: readonly ConsumedRecord[]): ConsumedRecord[] {
+    return records.filter((record) => this.#wanted(tpKey(record), record.offset));
+  }
+
+  #wanted(key: string, offset: number): boolean {
+    const owned = this.#owned.get(key);
+    return owned !== undefined && (this.#mode !== 'exactly-once' || offset >= owned.nextOffset);
+  }
+
+  /** The instance no longer owns the partition: drop its state and its queued records. */
+  #forget(key: string): void {
+    this.#owned.delete(key);
+    this.#queues.purge(key);
   }
 
   #consume(count: number): Promise<Message[]> {
@@ -225,8 +302,7 @@ export class TransactionalConsumer {
   #ownedRecords(messages: readonly Message[]): ConsumedRecord[] {
     const records: ConsumedRecord[] = [];
     for (const message of messages) {
-      const owned = this.#owned.get(tpKey(message));
-      if (!owned || (this.#mode === 'exactly-once' && message.offset < owned.nextOffset)) continue;
+      if (!this.#wanted(tpKey(message), message.offset)) continue;
       records.push({
         topic: message.topic,
         partition: message.partition,
@@ -262,7 +338,7 @@ export class TransactionalConsumer {
         if (error instanceof FencedError) {
           this.#options.metrics.fencedCommits.inc({ topic: error.partitions[0]?.topic ?? '' });
           this.#options.logger.warn({ partitions: error.partitions.map(tpKey) }, 'commit fenced: partitions moved to another instance; their records are dropped');
-          for (const tp of error.partitions) this.#owned.delete(tpKey(tp));
+          this.#forgetFenced(error);
           const fenced = new Set(error.partitions.map(tpKey));
           pending = pending.filter((record) => !fenced.has(tpKey(record)));
           continue;
@@ -274,11 +350,22 @@ export class TransactionalConsumer {
           if (!(bisectError instanceof FencedError)) throw bisectError;
           // Part of the batch may be committed, part not: resume every still-owned partition
           // from its stored position rather than lose the records after it.
-          for (const tp of bisectError.partitions) this.#owned.delete(tpKey(tp));
+          this.#forgetFenced(bisectError);
           this.#rewind(pending);
         }
         return;
       }
+    }
+  }
+
+  /**
+   * Drops the partitions a commit was fenced on, unless they were claimed again since the batch
+   * began (a rebalance in the meantime gave them back): that newer claim stays.
+   */
+  #forgetFenced(error: FencedError): void {
+    for (const claim of error.partitions) {
+      const key = tpKey(claim);
+      if (this.#owned.get(key)?.generation === claim.generation) this.#forget(key);
     }
   }
 
@@ -353,10 +440,10 @@ export class TransactionalConsumer {
       outcome = forcedDeadLetter ? { deadLetters: [forcedDeadLetter] } : await this.#options.handler(client, records);
       storedDeadLetters = await storeDeadLetters(client, { group: groupId, processor: this.#options.processor, dlqTopicOf: this.#options.dlqTopicOf }, outcome.deadLetters);
       if (this.#mode === 'exactly-once') {
-        const fenced = await commitOffsets(client, groupId, commits);
-        if (fenced.length > 0) {
+        const fenced = new Set((await commitOffsets(client, groupId, commits)).map(tpKey));
+        if (fenced.size > 0) {
           await client.query('ROLLBACK');
-          throw new FencedError(fenced);
+          throw new FencedError(commits.filter((commit) => fenced.has(tpKey(commit))));
         }
       }
       await client.query('COMMIT');
@@ -390,7 +477,15 @@ export class TransactionalConsumer {
       const owned = this.#owned.get(key);
       if (!owned || seen.has(key)) continue;
       seen.add(key);
-      this.#consumer!.seek({ topic: record.topic, partition: record.partition, offset: owned.nextOffset }, 5_000, () => {});
+      // Not owned until the seek: records fetched before it (after this batch's) are dropped.
+      this.#forget(key);
+      const epoch = this.#rebalanceEpoch;
+      this.#positionChanges.push(() => {
+        if (epoch !== this.#rebalanceEpoch) return; // a rebalance since: its assignment decides
+        this.#queues.purge(key);
+        this.#owned.set(key, owned);
+        this.#consumer!.seek({ topic: record.topic, partition: record.partition, offset: owned.nextOffset }, 5_000, () => {});
+      });
     }
   }
 
@@ -410,7 +505,18 @@ export class TransactionalConsumer {
   }
 
   #commitToKafka(commits: readonly PartitionClaim[]): Promise<void> {
-    this.#consumer!.commitSync(commits.map((c) => ({ topic: c.topic, partition: c.partition, offset: c.nextOffset })));
+    // A partition revoked while its batch was in flight is not committed: its next owner
+    // replays the batch from the broker's offset, as at-least-once allows.
+    const owned = commits.filter((c) => this.#owned.has(tpKey(c)));
+    if (owned.length === 0) return Promise.resolve();
+    try {
+      this.#consumer!.commitSync(owned.map((c) => ({ topic: c.topic, partition: c.partition, offset: c.nextOffset })));
+    } catch (error) {
+      // A rebalance under way refuses the commit. The batch is in Postgres already: failing it
+      // here would re-apply and then dead-letter good records; replaying it is what
+      // at-least-once means.
+      this.#options.logger.warn({ err: error, partitions: owned.map(tpKey) }, 'offset commit to Kafka refused; the batch will be replayed');
+    }
     return Promise.resolve();
   }
 

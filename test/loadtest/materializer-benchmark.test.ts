@@ -8,8 +8,10 @@ import { kafkaBrokers, schemaRegistryUrl } from '../support/services.ts';
 
 t.test('options: defaults, and a bad value names the option', async (t) => {
   const defaults = parseBenchmarkArgs([]);
-  t.same([defaults.events, defaults.rounds, defaults.batchSize, defaults.instances], [50_000, 3, 1000, 1]);
+  t.same([defaults.events, defaults.rounds, defaults.batchSize, defaults.instances, defaults.inFlight], [50_000, 3, 1000, 1, 2]);
   t.equal(parseBenchmarkArgs(['--instances', '3']).instances, 3);
+  t.equal(parseBenchmarkArgs(['--in-flight', '1']).inFlight, 1);
+  t.throws(() => parseBenchmarkArgs(['--in-flight', '17']), BenchmarkArgsError);
   t.throws(() => parseBenchmarkArgs(['--instances', '0']), BenchmarkArgsError);
   t.throws(() => parseBenchmarkArgs(['--instances', 'two']), /--instances must be an integer/);
 });

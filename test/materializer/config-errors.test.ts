@@ -89,6 +89,8 @@ t.test('loadMaterializerConfig reads a complete environment into a frozen object
   t.equal(config.logLevel, 'info');
   t.equal(config.commitMode, 'exactly-once');
   t.equal(config.batchSize, 1000);
+  t.equal(config.maxInFlight, 2, 'two batch transactions at once by default');
+  t.equal(config.poolSize, 8);
   t.equal(config.groupId, 'l3-materializer');
   t.equal(config.instanceId, 'm-1');
   t.equal(config.healthPort, 0);
@@ -100,6 +102,7 @@ t.test('loadMaterializerConfig reads a complete environment into a frozen object
     LOG_LEVEL: 'debug',
     MATERIALIZER_COMMIT_MODE: 'at-least-once',
     MATERIALIZER_BATCH_SIZE: '50',
+    MATERIALIZER_MAX_IN_FLIGHT: '4',
     MATERIALIZER_RELAY: 'off',
     L3_TOPIC_OBJECTS: 'dev.l2.ontology.objects.v1',
     L3_TOPIC_ONTOLOGY_CHANGES: 'dev.l3.ontology.changes.v1',
@@ -107,6 +110,7 @@ t.test('loadMaterializerConfig reads a complete environment into a frozen object
   t.equal(overridden.logLevel, 'debug');
   t.equal(overridden.commitMode, 'at-least-once');
   t.equal(overridden.batchSize, 50);
+  t.equal(overridden.maxInFlight, 4);
   t.equal(overridden.relay, false);
   t.equal(overridden.topics.objects, 'dev.l2.ontology.objects.v1');
   t.equal(overridden.topics.ontologyChanges, 'dev.l3.ontology.changes.v1', 'a camelCase key is L3_TOPIC_SNAKE_CASE');
@@ -136,10 +140,15 @@ t.test('loadMaterializerConfig throws a ConfigError naming the variable', async 
     ['MATERIALIZER_RELAY', 'yes'],
     ['MATERIALIZER_HEALTH_PORT', '65536'],
     ['MATERIALIZER_DB_POOL_SIZE', '1'],
+    ['MATERIALIZER_MAX_IN_FLIGHT', '0'],
+    ['MATERIALIZER_MAX_IN_FLIGHT', '17'],
     ['MATERIALIZER_SESSION_TIMEOUT_MS', '1000'],
   ] as const) {
     t.equal(failure({ [name]: value }).variable, name, `${name}="${value}" is refused`);
   }
+  const small = failure({ MATERIALIZER_MAX_IN_FLIGHT: '4', MATERIALIZER_DB_POOL_SIZE: '5' });
+  t.equal(small.variable, 'MATERIALIZER_DB_POOL_SIZE', 'a pool too small for the batches in flight is refused');
+  t.match(small.message, /at least MATERIALIZER_MAX_IN_FLIGHT \+ 2 \(6\), got 5/, 'naming the minimum');
   const topic = failure({ L3_TOPIC_OBJECTS: ILLEGAL_TOPIC });
   t.match(topic.message, ILLEGAL_TOPIC, 'an illegal topic name is refused, quoted');
   t.equal(topic.variable, 'L3_TOPIC_OBJECTS', 'and blamed on L3_TOPIC_OBJECTS');
