@@ -10,11 +10,16 @@ import { transition } from './lifecycle.ts';
 import type { Proposal } from './proposal.ts';
 import { applyEdits, EditFailedError, type Edit } from './sql/apply-edits.ts';
 import { lockCurrentVersions, worldObjectKey } from './sql/world.ts';
+import { lockTenantExclusively } from '../materializer/sql/tenant-lock.ts';
 
 const EXECUTOR = 'l3-governance';
 
 export async function execute(context: GovernanceContext, approved: Proposal): Promise<Proposal> {
   const simulation = approved.simulation!;
+  // Created links must find their to-one slots as the simulation left them (ADR 0008): the
+  // tenant's ontology lock keeps materializer batches that write links out until this commits.
+  // Taken before the object row locks below, in the order a materializer batch takes them.
+  if ((simulation.edits as Edit[]).some((edit) => edit.kind === 'create_link')) await lockTenantExclusively(context.tx, context.tenantId);
   const current = await lockCurrentVersions(context.tx, context.tenantId, simulation.affected);
   const moved = simulation.affected.filter((a) => {
     const now = current.get(worldObjectKey(a.objectType, a.objectId));

@@ -19,11 +19,15 @@
 // - A link end must be live (a target, an object an earlier effect created, or an existing
 //   object named through a parameter); a link to nothing is refused as TARGET_NOT_FOUND.
 // - "all" as a link end means each target in turn (both ends "all": every pair).
+// - A link created into a to-one slot another live link holds (cardinality, docs/adr/0008)
+//   supersedes it, as an L2 UPSERT would: the holder is deleted first, and the diff and the edits
+//   say so (a delete_link before the create_link), so the approvers see the move.
 // - A proposal may not name the same object twice (TARGETS_MISMATCH): "all" would edit it twice.
 // - `deletes` counts deleted objects; deleting a link is an edit of the link, not a delete.
 //
 // An effect outside the language (the catalog validates effects with ontology/effects-schema.ts
 // when a tool is published) is a programming error and throws a TypeError.
+import type { Cardinality } from '../../contracts/generated/type-def-change.ts';
 import { parseAndValidateProperties } from '../materializer/property-validation.ts';
 import type { PropertyDataType } from '../materializer/property-validation.ts';
 
@@ -90,18 +94,35 @@ export interface SimulationWorld {
   /** By objectKey(objectType, objectId): the targets and every object the effects name. */
   readonly objects: ReadonlyMap<string, WorldObject>;
   readonly types: ReadonlyMap<string, { readonly properties: readonly PropertyDefinitionWithSensitivity[] }>;
-  readonly linkTypes: ReadonlyMap<string, { readonly fromType: string; readonly toType: string; readonly properties: readonly PropertyDefinitionWithSensitivity[] }>;
+  readonly linkTypes: ReadonlyMap<string, SimulationLinkType>;
   /** linkKey(...) of the live links of those objects. */
   readonly links: ReadonlySet<string>;
 }
 
+export interface SimulationLinkType {
+  readonly fromType: string;
+  readonly toType: string;
+  readonly cardinality: Cardinality;
+  readonly properties: readonly PropertyDefinitionWithSensitivity[];
+}
+
 export const objectKey = (objectType: string, objectId: string): string => `${objectType}/${objectId}`;
 
-// The format sql/world.ts writes. Types are API names (no "/"), but ids are free text, so two
-// links whose ids contain "/<Type>/" could share a key; a separator ids cannot contain would fix
-// it, in both places at once.
+interface LinkIdentity {
+  readonly linkType: string;
+  readonly from: ObjectRef;
+  readonly to: ObjectRef;
+}
+
+// A JSON array, so ids with any character in them never make two links share a key, and the
+// link can be read back from its key (to find the holder of a slot). sql/world.ts uses it too.
 export const linkKey = (linkType: string, from: ObjectRef, to: ObjectRef): string =>
-  `${linkType}/${from.objectType}/${from.objectId}/${to.objectType}/${to.objectId}`;
+  JSON.stringify([linkType, from.objectType, from.objectId, to.objectType, to.objectId]);
+
+function linkOfKey(key: string): LinkIdentity {
+  const [linkType, fromType, fromId, toType, toId] = JSON.parse(key) as string[];
+  return { linkType: linkType!, from: { objectType: fromType!, objectId: fromId! }, to: { objectType: toType!, objectId: toId! } };
+}
 
 // ---- output ----
 
@@ -327,6 +348,11 @@ class Simulation {
     const properties = this.resolveValues(values, where);
     this.validate(definition.properties, properties, `link type ${linkType}`, `${where} creating ${describeLink(linkType, from, to)}`);
     const changes = this.changes(definition.properties, Object.keys(properties), () => null, (name) => properties[name]);
+    for (const holder of this.slotHolders(linkType, definition.cardinality, from, to)) {
+      this.links.set(linkKey(holder.linkType, holder.from, holder.to), false);
+      this.edits.push({ kind: 'delete_link', ...holder });
+      this.diff.push({ op: 'delete_link', ...holder });
+    }
     this.links.set(key, true);
     this.edits.push({ kind: 'create_link', linkType, from, to, properties });
     this.diff.push({ op: 'create_link', linkType, from, to, changes });
@@ -451,6 +477,28 @@ class Simulation {
 
   private linkLive(key: string): boolean {
     return this.links.get(key) ?? this.world.links.has(key);
+  }
+
+  /**
+   * The live links of `linkType` in the to-one slots a new from -> to link takes: the one from
+   * `from` (many_to_one, one_to_one) and the one to `to` (one_to_many, one_to_one). The world
+   * holds every live link of the objects the effects name, and both ends are named.
+   */
+  private slotHolders(linkType: string, cardinality: Cardinality, from: ObjectRef, to: ObjectRef): LinkIdentity[] {
+    const fromSlot = cardinality === 'MANY_TO_ONE' || cardinality === 'ONE_TO_ONE';
+    const toSlot = cardinality === 'ONE_TO_MANY' || cardinality === 'ONE_TO_ONE';
+    if (!fromSlot && !toSlot) return [];
+    const same = (a: ObjectRef, b: ObjectRef) => a.objectType === b.objectType && a.objectId === b.objectId;
+    const holders: LinkIdentity[] = [];
+    // Effect order, then the stored links in key order: the diff must not depend on Set order.
+    const candidates = new Set([...this.links.keys(), ...[...this.world.links].sort(compare)]);
+    for (const key of candidates) {
+      if (!this.linkLive(key)) continue;
+      const link = linkOfKey(key);
+      if (link.linkType !== linkType) continue;
+      if ((fromSlot && same(link.from, from)) || (toSlot && same(link.to, to))) holders.push(link);
+    }
+    return holders;
   }
 }
 

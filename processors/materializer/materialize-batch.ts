@@ -16,6 +16,7 @@ import { kafkaKey, typeDefEntityId } from './entity-keys.ts';
 import { linkChanged, objectChanged, ontologyChanged } from './ontology-changed.ts';
 import { loadEndpoints, loadSlotOccupants, loadStoredLinks, promotePendingLinks, writeLinks, type EndpointRef } from './sql/links.ts';
 import { loadStoredObjects, writeObjects } from './sql/objects.ts';
+import { tenantLockKey } from './sql/tenant-lock.ts';
 import { loadTypeCatalog } from './sql/type-catalog.ts';
 import type { TypeCatalog } from './type-catalog.ts';
 import { applyTypeDef } from './sql/type-definitions.ts';
@@ -61,8 +62,7 @@ export function createMaterializeBatch(deps: MaterializerDeps): BatchHandler {
     const tenants = [...byTenant.keys()].sort();
     const exclusive = tenants.map((tenantId) => byTenant.get(tenantId)!.some((event) => event.kind !== 'object'));
     await tx.query(
-      `SELECT CASE WHEN x THEN pg_advisory_xact_lock(hashtextextended('l3.materialize:' || t, 0))
-                   ELSE pg_advisory_xact_lock_shared(hashtextextended('l3.materialize:' || t, 0)) END
+      `SELECT CASE WHEN x THEN pg_advisory_xact_lock(${tenantLockKey('t')}) ELSE pg_advisory_xact_lock_shared(${tenantLockKey('t')}) END
        FROM unnest($1::text[], $2::boolean[]) AS u(t, x)`,
       [tenants, exclusive],
     );

@@ -146,3 +146,83 @@ t.test('an external effect is requested on approval and finished by a matching A
   t.same(await refusals(f), ['UNKNOWN_EXECUTION', 'STALE_HASH', 'NOT_EXECUTING']);
   t.ok(verifyChain(await f.auditRows()).ok);
 });
+
+/** The assignedTo links of work order wo1: `<technician>` for a live one, `<technician> deleted` otherwise. */
+const assignments = async (f: GovernanceFixture): Promise<string[]> => {
+  const { rows } = await f.admin.query<{ line: string }>(
+    `SELECT t.external_id || CASE WHEN l.deleted_at IS NULL THEN '' ELSE ' deleted' END AS line
+     FROM links l JOIN link_types lt ON lt.id = l.link_type_id AND lt.name = 'assignedTo'
+     JOIN objects f ON f.id = l.from_object_id AND f.external_id = 'wo1' JOIN objects t ON t.id = l.to_object_id
+     WHERE l.tenant_id = $1 ORDER BY t.external_id`,
+    [f.tenantId],
+  );
+  return rows.map((row) => row.line);
+};
+
+const dispatch = async (f: GovernanceFixture, technician: string) => {
+  const { proposalId } = await f.propose({
+    actionType: 'dispatch_technician',
+    parameters: { role: 'lead', message: 'bring the seal kit' },
+    targets: [{ objectType: 'WorkOrder', objectId: 'wo1' }, { objectType: 'Technician', objectId: technician }],
+  });
+  const hash = (await f.proposal(proposalId)).binding_hash!;
+  return { proposalId, hash, approve: async () => {
+    await f.decide({ proposalId, decision: 'APPROVE', actor: 'alice', bindingHash: hash });
+    await f.decide({ proposalId, decision: 'APPROVE', actor: 'bob', bindingHash: hash });
+  } };
+};
+
+t.test('a governed link into a to-one slot supersedes the holder: the approvers see it, and the old link is deleted and published (ADR 0008)', async (t) => {
+  const f = await createGovernanceFixture(t);
+  const first = await dispatch(f, 't1');
+  await first.approve();
+  t.same(await assignments(f), ['t1'], 'wo1 is assigned to t1');
+
+  const second = await dispatch(f, 't2');
+  const simulation = (await f.proposal(second.proposalId)).simulation as { diff: { op: string; to?: { objectId: string } }[] };
+  const linkOps = simulation.diff.filter((d) => d.op.endsWith('_link')).map((d) => `${d.op} ${d.to?.objectId}`);
+  t.same(linkOps, ['delete_link t1', 'create_link t2'], 'the diff the approvers bind shows the reassignment');
+  await second.approve();
+  t.equal((await f.proposal(second.proposalId)).state, 'EXECUTING', 'edits applied, the external dispatch requested');
+  t.same(await assignments(f), ['t1 deleted', 't2'], 'assignedTo is many_to_one: one live link, the old one deleted');
+  const changes = (await f.outbox(defaultTopicNames.ontologyChanges)).filter((r) => r.payload.proposalId === second.proposalId);
+  const linkChanges = changes.filter((r) => r.payload.entityKind === 'LINK');
+  t.same(linkChanges.map((r) => `${r.payload.op} ${r.payload.entityId}`), ['DELETE assignedTo/WorkOrder/wo1/Technician/t1', 'UPSERT assignedTo/WorkOrder/wo1/Technician/t2'], 'both changes published, tagged with the proposal');
+});
+
+t.test('a to-one slot taken after the simulation fails the execution and creates nothing', async (t) => {
+  const f = await createGovernanceFixture(t);
+  const pending = await dispatch(f, 't1');
+  t.equal((await f.proposal(pending.proposalId)).state, 'PENDING_APPROVAL');
+  // L2 assigns t2 meanwhile (the objects' versions do not move: links are not part of them).
+  await f.admin.query(
+    `INSERT INTO links (tenant_id, link_type_id, from_object_type_id, from_object_id, to_object_type_id, to_object_id, properties, source_version)
+     SELECT $1, lt.id, f.object_type_id, f.id, t.object_type_id, t.id, '{"role":"lead"}', 1
+     FROM link_types lt, objects f, objects t
+     WHERE lt.tenant_id = $1 AND lt.name = 'assignedTo' AND f.tenant_id = $1 AND f.external_id = 'wo1' AND t.tenant_id = $1 AND t.external_id = 't2'`,
+    [f.tenantId],
+  );
+  await pending.approve();
+  const failed = await f.proposal(pending.proposalId);
+  t.equal(failed.state, 'FAILED');
+  t.match(failed.state_reason, /its to-one slot is held by the assignedTo link WorkOrder\/wo1 -> Technician\/t2, which arrived after the simulation/);
+  t.same(await assignments(f), ['t2'], 'no second live assignment');
+  t.ok(verifyChain(await f.auditRows()).ok);
+});
+
+t.test('a pending link holds its to-one slot too: a governed link into it fails rather than leave two holders once the endpoint arrives', async (t) => {
+  const f = await createGovernanceFixture(t);
+  const pending = await dispatch(f, 't1');
+  // L2 assigned wo1 to a technician L3 has not seen yet: the link waits in pending_links.
+  await f.admin.query(
+    `INSERT INTO pending_links (tenant_id, link_type_id, from_object_type_id, from_external_id, to_object_type_id, to_external_id, properties, source_version)
+     SELECT $1, lt.id, lt.from_object_type_id, 'wo1', lt.to_object_type_id, 't-new', '{"role":"lead"}', 1
+     FROM link_types lt WHERE lt.tenant_id = $1 AND lt.name = 'assignedTo'`,
+    [f.tenantId],
+  );
+  await pending.approve();
+  const failed = await f.proposal(pending.proposalId);
+  t.equal(failed.state, 'FAILED');
+  t.match(failed.state_reason, /held by the assignedTo link WorkOrder\/wo1 -> Technician\/t-new \(waiting for an endpoint\)/);
+  t.same(await assignments(f), [], 'nothing created');
+});

@@ -16,7 +16,7 @@ const changes = toTypeDefChanges(demo, { actor: 'test', occurredAt: 0 });
 const defs = (properties: { name: string; dataType: string; required: boolean; sensitive: boolean }[]): PropertyDefinitionWithSensitivity[] =>
   properties.map((p) => ({ name: p.name, dataType: p.dataType as PropertyDefinitionWithSensitivity['dataType'], required: p.required, sensitive: p.sensitive }));
 const types = new Map(changes.flatMap((c) => (c.objectType ? [[c.name, { properties: defs(c.objectType.properties) }] as const] : [])));
-const linkTypes = new Map(changes.flatMap((c) => (c.linkType ? [[c.name, { fromType: c.linkType.fromType, toType: c.linkType.toType, properties: defs(c.linkType.properties) }] as const] : [])));
+const linkTypes = new Map(changes.flatMap((c) => (c.linkType ? [[c.name, { fromType: c.linkType.fromType, toType: c.linkType.toType, cardinality: c.linkType.cardinality, properties: defs(c.linkType.properties) }] as const] : [])));
 const tools = new Map(
   changes.flatMap((c) =>
     c.tool
@@ -297,7 +297,11 @@ t.test('LINK_EXISTS and LINK_NOT_FOUND, against the world and the earlier effect
   const S2 = ref('Site', 'S-2');
   const withS2 = world({ objects: [[S2, { version: 1, properties: { name: 'Hilltop', status: 'operating' }, deleted: false }]] });
   const moved = ok(simulate(move, { parameters: {}, targets: [P1, S1, S2] }, withS2));
-  t.same(moved.edits.map((e) => e.kind), ['delete_link', 'create_link', 'create_link'], 'a link deleted by an earlier effect may be created again');
+  t.same(
+    moved.edits.map((e) => (e.kind === 'create_link' || e.kind === 'delete_link' ? `${e.kind} ${e.to.objectId}` : e.kind)),
+    ['delete_link S-1', 'create_link S-2', 'delete_link S-2', 'create_link S-1'],
+    'a link deleted by an earlier effect may be created again; installedAt is many_to_one, so it takes the slot back from the link created before it',
+  );
   const twice = custom(['Pump', 'Site'], [
     { kind: 'delete_link', linkType: 'installedAt', from: 0, to: 1 },
     { kind: 'delete_link', linkType: 'installedAt', from: 0, to: 1 },
@@ -376,4 +380,39 @@ t.test('the simulation is pure and its diff is canonical JSON', async (t) => {
 
 t.test('an effect outside the language is a programming error', async (t) => {
   t.throws(() => simulate(custom([], [{ kind: 'rename_object' } as unknown as Effect]), { parameters: {}, targets: [] }, world()), TypeError);
+});
+
+t.test('a link created into a to-one slot supersedes its holder: a delete_link first, in the diff and the edits (ADR 0008)', async (t) => {
+  const S2 = ref('Site', 'S-2');
+  const withS2 = world({ objects: [[S2, { version: 1, properties: { name: 'Hilltop', status: 'operating' }, deleted: false }]] });
+  const move = custom(['Pump', 'Site'], [{ kind: 'create_link', linkType: 'installedAt', from: 0, to: 1, properties: { position: 'bay 2' } }]);
+  const moved = ok(simulate(move, { parameters: {}, targets: [P1, S2] }, withS2));
+  t.same(moved.edits, [
+    { kind: 'delete_link', linkType: 'installedAt', from: P1, to: S1 },
+    { kind: 'create_link', linkType: 'installedAt', from: P1, to: S2, properties: { position: 'bay 2' } },
+  ]);
+  t.same(moved.diff.map((d) => d.op), ['delete_link', 'create_link'], 'the approvers see the move');
+  t.same(moved.affected, [{ objectType: 'Pump', objectId: 'P-1', version: 3 }, { objectType: 'Site', objectId: 'S-2', version: 1 }], "the old site's own version is not bound");
+
+  // The same link type with every cardinality: which slot the new link P-2 -> S-1 competes for.
+  const withCardinality = (cardinality: 'MANY_TO_MANY' | 'ONE_TO_MANY' | 'ONE_TO_ONE' | 'MANY_TO_ONE') => {
+    const base = world({ links: [linkKey('installedAt', P2, S2)], objects: [[S2, { version: 1, properties: { name: 'Hilltop', status: 'operating' }, deleted: false }]] });
+    return { ...base, linkTypes: new Map([...base.linkTypes, ['installedAt', { ...base.linkTypes.get('installedAt')!, cardinality }]]) };
+  };
+  const link = custom(['Pump', 'Site'], [{ kind: 'create_link', linkType: 'installedAt', from: 0, to: 1 }]);
+  const superseded = (cardinality: Parameters<typeof withCardinality>[0]) =>
+    ok(simulate(link, { parameters: {}, targets: [P2, S1] }, withCardinality(cardinality)))
+      .edits.filter((e) => e.kind === 'delete_link')
+      .map((e) => (e.kind === 'delete_link' ? `${e.from.objectId} -> ${e.to.objectId}` : ''));
+  // World: P-1 -> S-1 (the default world) and P-2 -> S-2.
+  t.same(superseded('MANY_TO_MANY'), [], 'many_to_many: no slot, nothing superseded');
+  t.same(superseded('MANY_TO_ONE'), ['P-2 -> S-2'], "many_to_one: the link from P-2 (P-2's one site)");
+  t.same(superseded('ONE_TO_MANY'), ['P-1 -> S-1'], "one_to_many: the link to S-1 (S-1's one pump)");
+  t.same(superseded('ONE_TO_ONE'), ['P-1 -> S-1', 'P-2 -> S-2'], 'one_to_one: both, in key order');
+});
+
+t.test('link keys are unambiguous for ids with any character', async (t) => {
+  const a = linkKey('installedAt', ref('Pump', 'x/Site/y'), ref('Site', 'z'));
+  const b = linkKey('installedAt', ref('Pump', 'x'), ref('Site', 'y/Site/z'));
+  t.not(a, b, 'ids containing "/<Type>/" no longer make two links share a key');
 });

@@ -72,6 +72,7 @@ async function applyEdit(tx: ClientBase, tenantId: string, proposalId: string, e
     case 'create_link':
     case 'delete_link': {
       const deleting = edit.kind === 'delete_link';
+      if (!deleting) await requireFreeSlots(tx, tenantId, edit);
       const properties = edit.kind === 'create_link' ? (edit.properties ?? {}) : {};
       const { rows } = await tx.query<{ version: string }>(
         deleting
@@ -107,6 +108,42 @@ async function applyEdit(tx: ClientBase, tenantId: string, proposalId: string, e
       return { key: kafkaKey(tenantId, entityId), change: { ...change, proposalId } };
     }
   }
+}
+
+/**
+ * A link may not take a to-one slot another live link holds (ADR 0008). The simulation deleted
+ * the holder it saw, in an earlier edit; one that arrived since (an L2 link, or one still waiting
+ * for an endpoint in pending_links) fails the edit instead of leaving two. The caller holds the
+ * tenant's ontology lock, so no materializer batch adds a holder meanwhile.
+ */
+async function requireFreeSlots(tx: ClientBase, tenantId: string, edit: Extract<Edit, { kind: 'create_link' }>): Promise<void> {
+  const { rows } = await tx.query<{ from_id: string; to_id: string; pending: boolean }>(
+    `WITH lt AS (
+       SELECT id, cardinality IN ('MANY_TO_ONE', 'ONE_TO_ONE') AS from_slot, cardinality IN ('ONE_TO_MANY', 'ONE_TO_ONE') AS to_slot
+       FROM link_types WHERE tenant_id = $1 AND name = $2)
+     SELECT f.external_id AS from_id, t.external_id AS to_id, false AS pending
+     FROM lt, links l
+     JOIN objects f ON f.tenant_id = l.tenant_id AND f.id = l.from_object_id
+     JOIN objects t ON t.tenant_id = l.tenant_id AND t.id = l.to_object_id
+     JOIN object_types ft ON ft.tenant_id = l.tenant_id AND ft.id = f.object_type_id
+     JOIN object_types tt ON tt.tenant_id = l.tenant_id AND tt.id = t.object_type_id
+     WHERE l.tenant_id = $1 AND l.link_type_id = lt.id AND l.deleted_at IS NULL
+       AND ((lt.from_slot AND ft.name = $3 AND f.external_id = $4) OR (lt.to_slot AND tt.name = $5 AND t.external_id = $6))
+       AND NOT (ft.name = $3 AND f.external_id = $4 AND tt.name = $5 AND t.external_id = $6)
+     UNION ALL
+     SELECT p.from_external_id, p.to_external_id, true
+     FROM lt, pending_links p
+     JOIN object_types ft ON ft.tenant_id = p.tenant_id AND ft.id = p.from_object_type_id
+     JOIN object_types tt ON tt.tenant_id = p.tenant_id AND tt.id = p.to_object_type_id
+     WHERE p.tenant_id = $1 AND p.link_type_id = lt.id AND p.deleted_at IS NULL
+       AND ((lt.from_slot AND ft.name = $3 AND p.from_external_id = $4) OR (lt.to_slot AND tt.name = $5 AND p.to_external_id = $6))
+     LIMIT 1`,
+    [tenantId, edit.linkType, edit.from.objectType, edit.from.objectId, edit.to.objectType, edit.to.objectId],
+  );
+  const holder = rows[0];
+  if (!holder) return;
+  const held = `${edit.linkType} link ${edit.from.objectType}/${holder.from_id} -> ${edit.to.objectType}/${holder.to_id}${holder.pending ? ' (waiting for an endpoint)' : ''}`;
+  throw new EditFailedError(edit, `create_link ${edit.linkType} ${edit.from.objectType}/${edit.from.objectId} -> ${edit.to.objectType}/${edit.to.objectId}: its to-one slot is held by the ${held}, which arrived after the simulation`);
 }
 
 function objectChange(tenantId: string, proposalId: string, objectType: string, objectId: string, op: 'UPSERT' | 'DELETE', version: number, properties: Record<string, unknown>, now: number): AppliedEdit {

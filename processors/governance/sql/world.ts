@@ -1,8 +1,10 @@
 // The part of the ontology a proposal's simulation reads: the types, the objects it names (its
 // targets and any object its effects address through parameters) and their live links.
 import type { ClientBase } from 'pg';
+import type { Cardinality } from '../../../contracts/generated/type-def-change.ts';
 import type { PropertyDataType } from '../../materializer/property-validation.ts';
 import type { ObjectRef } from '../proposal.ts';
+import { linkKey } from '../simulate.ts';
 
 export interface PropertyDefinitionWithSensitivity {
   readonly name: string;
@@ -14,7 +16,7 @@ export interface PropertyDefinitionWithSensitivity {
 export interface World {
   readonly objects: Map<string, { version: number; properties: Record<string, unknown>; deleted: boolean }>;
   readonly types: Map<string, { properties: PropertyDefinitionWithSensitivity[] }>;
-  readonly linkTypes: Map<string, { fromType: string; toType: string; properties: PropertyDefinitionWithSensitivity[] }>;
+  readonly linkTypes: Map<string, { fromType: string; toType: string; cardinality: Cardinality; properties: PropertyDefinitionWithSensitivity[] }>;
   readonly links: Set<string>;
 }
 
@@ -49,8 +51,8 @@ export async function loadWorld(tx: ClientBase, tenantId: string, refs: readonly
     [tenantId],
   );
   for (const row of types.rows) world.types.set(row.name, { properties: row.properties });
-  const linkTypes = await tx.query<{ name: string; from_type: string; to_type: string; property_defs: { name: string; dataType: string; required: boolean; sensitive: boolean }[] }>(
-    `SELECT l.name, f.name AS from_type, o.name AS to_type, l.property_defs FROM link_types l
+  const linkTypes = await tx.query<{ name: string; from_type: string; to_type: string; cardinality: Cardinality; property_defs: { name: string; dataType: string; required: boolean; sensitive: boolean }[] }>(
+    `SELECT l.name, f.name AS from_type, o.name AS to_type, l.cardinality, l.property_defs FROM link_types l
      JOIN object_types f ON f.tenant_id = l.tenant_id AND f.id = l.from_object_type_id
      JOIN object_types o ON o.tenant_id = l.tenant_id AND o.id = l.to_object_type_id
      WHERE l.tenant_id = $1`,
@@ -60,6 +62,7 @@ export async function loadWorld(tx: ClientBase, tenantId: string, refs: readonly
     world.linkTypes.set(row.name, {
       fromType: row.from_type,
       toType: row.to_type,
+      cardinality: row.cardinality,
       properties: row.property_defs.map((p) => ({ name: p.name, dataType: p.dataType.toUpperCase() as PropertyDataType, required: p.required, sensitive: p.sensitive })),
     });
   }
@@ -87,7 +90,7 @@ export async function loadWorld(tx: ClientBase, tenantId: string, refs: readonly
        WHERE l.tenant_id = $1 AND l.deleted_at IS NULL AND (l.from_object_id = ANY($2::uuid[]) OR l.to_object_id = ANY($2::uuid[]))`,
       [tenantId, ids],
     );
-    for (const row of links.rows) world.links.add(`${row.link_type}/${row.from_type}/${row.from_id}/${row.to_type}/${row.to_id}`);
+    for (const row of links.rows) world.links.add(linkKey(row.link_type, { objectType: row.from_type, objectId: row.from_id }, { objectType: row.to_type, objectId: row.to_id }));
   }
   return world;
 }
