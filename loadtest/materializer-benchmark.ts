@@ -25,6 +25,7 @@ import { writeObjects } from '../processors/materializer/sql/objects.ts';
 import { applyTypeDef } from '../processors/materializer/sql/type-definitions.ts';
 import { generateWorkload } from '../test/support/materializer/workload.ts';
 import { checkpoint, dropDatabase, newClient, withClient } from './support/bench-database.ts';
+import { describeHostCpu, perEvent, sampleHostCpu, type HostCpuSample } from './support/host-cpu.ts';
 import { describeEnvironment } from './support/bench-environment.ts';
 import { deleteKafkaLeftovers, ensureTopics, highWatermarks, newRunId, produce } from './support/bench-kafka.ts';
 import { BenchmarkArgsError, integerOption, parseBenchmarkOptions } from './support/benchmark-args.ts';
@@ -332,7 +333,10 @@ async function measureRaw(context: Context, round: number): Promise<Measurement>
     await client.connect();
     let seconds: number;
     let rows = 0;
+    let cpuStart: HostCpuSample | undefined;
+    let cpuEnd: HostCpuSample | undefined;
     try {
+      cpuStart = sampleHostCpu();
       const started = performance.now();
       for (const batch of batches) {
         await client.query('BEGIN');
@@ -344,11 +348,14 @@ async function measureRaw(context: Context, round: number): Promise<Measurement>
         await client.query('COMMIT');
       }
       seconds = (performance.now() - started) / 1000;
+      cpuEnd = sampleHostCpu();
     } finally {
       await client.end();
     }
     await verifyApplied(context, db.urls.admin);
-    return { kind: 'raw', round, seconds, eventsPerSecond: context.workload.events.length / seconds, detail: `${rows} rows in ${batches.length} transactions`, loadAverage: loadavg()[0]! };
+    const eventsPerSecond = context.workload.events.length / seconds;
+    const detail = `${rows} rows in ${batches.length} transactions; ${describeHostCpu(cpuStart, cpuEnd, eventsPerSecond)}`;
+    return { kind: 'raw', round, seconds, eventsPerSecond, detail, loadAverage: loadavg()[0]! };
   } finally {
     await dropDatabase(context.options.endpoints.postgresAdminUrl, APPLICATION_NAME, db.name);
   }
@@ -394,6 +401,7 @@ async function measurePipeline(context: Context, mode: 'exactly-once' | 'at-leas
     const isApplied = mode === 'exactly-once' ? postgresOffsetsReached(db.urls.admin, groupId, topic, highs) : kafkaOffsetsReached(kafka, groupId, topic, highs);
     let finishedAt: number;
     let cpuAtStart: number | undefined;
+    let hostAtStart: HostCpuSample | undefined;
     try {
       finishedAt = await pollUntil(
         children,
@@ -401,7 +409,10 @@ async function measurePipeline(context: Context, mode: 'exactly-once' | 'at-leas
           const { done, progressed } = await isApplied.check();
           if (done) return true;
           // The children's CPU time from (about) the first batch, to tell busy processes from waiting ones.
-          if (progressed && cpuAtStart === undefined) cpuAtStart = (await scrapeAll(children, topic)).cpuSeconds;
+          if (progressed && cpuAtStart === undefined) {
+            hostAtStart = sampleHostCpu();
+            cpuAtStart = (await scrapeAll(children, topic)).cpuSeconds;
+          }
           return false;
         },
         { exitedMessage: 'the materializer exited before applying every event', timeoutMessage: 'not every event applied', signal: context.interrupted },
@@ -409,17 +420,20 @@ async function measurePipeline(context: Context, mode: 'exactly-once' | 'at-leas
     } finally {
       await isApplied.close();
     }
+    const hostAtEnd = sampleHostCpu();
     const backlog = await relayBacklog(db.urls.admin);
     const metrics = await scrapeAll(children, topic);
     const startedAt = await firstAppliedAt(db.urls.admin);
     await verifyApplied(context, db.urls.admin);
     const seconds = (finishedAt - startedAt) / 1000;
-    const cpu = cpuAtStart === undefined ? 'n/a' : ((metrics.cpuSeconds - cpuAtStart) / seconds).toFixed(2);
+    const eventsPerSecond = workload.events.length / seconds;
+    const cpuPerSecond = cpuAtStart === undefined ? undefined : (metrics.cpuSeconds - cpuAtStart) / seconds;
+    const cpu = cpuPerSecond === undefined ? 'n/a' : `${cpuPerSecond.toFixed(2)} s/s (${perEvent(cpuPerSecond, eventsPerSecond)})`;
     const detail =
       `${metrics.batches} batches of ${(metrics.records / Math.max(1, metrics.batches)).toFixed(0)} records, ` +
       `${((metrics.batchSeconds / Math.max(1, metrics.batches)) * 1000).toFixed(1)} ms each (${((metrics.batchSeconds / seconds) * 100).toFixed(0)}% of the time in batches); ` +
-      `materializer CPU ${cpu} s/s${children.length > 1 ? ` (${children.length} instances)` : ''}; relay backlog at the end ${backlog}`;
-    return { kind: mode, round, seconds, eventsPerSecond: workload.events.length / seconds, detail, loadAverage: loadavg()[0]! };
+      `materializer CPU ${cpu}${children.length > 1 ? ` (${children.length} instances)` : ''}; ${describeHostCpu(hostAtStart, hostAtEnd, eventsPerSecond)}; relay backlog at the end ${backlog}`;
+    return { kind: mode, round, seconds, eventsPerSecond, detail, loadAverage: loadavg()[0]! };
   } finally {
     await Promise.all(children.map((child) => child.stop()));
     await dropDatabase(context.options.endpoints.postgresAdminUrl, APPLICATION_NAME, db.name);

@@ -27,6 +27,7 @@ t.test('a tiny run with two instances measures all three and applies every event
   for (const m of report.measurements) {
     t.ok(Number.isFinite(m.eventsPerSecond) && m.eventsPerSecond > 0, `${m.kind}: events/s`);
     if (m.kind !== 'raw') t.match(m.detail, /\(2 instances\)/, `${m.kind}: both instances reported their figures`);
+    t.match(m.detail, /machine \d+% busy; Postgres CPU \d+\.\d\d s\/s \(\d+ µs\/event\)/, `${m.kind}: where the CPU went`);
   }
   t.ok(report.ratioVsRaw > 0 && report.ratioVsAtLeastOnce > 0, 'ratios');
 });
