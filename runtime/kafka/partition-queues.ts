@@ -24,6 +24,13 @@ export class PartitionQueues {
     return this.#size;
   }
 
+  /** Records queued for partitions no batch in flight holds: what the next batch could take. */
+  get available(): number {
+    let held = 0;
+    for (const key of this.#busy) held += this.#queues.get(key)?.length ?? 0;
+    return this.#size - held;
+  }
+
   /** Partitions held by batches in flight. */
   get busyPartitions(): number {
     return this.#busy.size;

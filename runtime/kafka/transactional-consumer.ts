@@ -220,8 +220,11 @@ export class TransactionalConsumer {
   async #run(): Promise<void> {
     const batchSize = this.#options.batchSize ?? 1000;
     const maxInFlight = this.#options.maxInFlight ?? 1;
-    // Fetch ahead only what the batches in flight and the next one can use.
+    // Fetch ahead what the free slots and the next batch can use. Records of partitions held by
+    // a batch do not count towards that, up to a hard cap: a fetch returns a partition's records
+    // in chunks of up to ~1 MB, and the next partition's only come after them.
     const highWater = batchSize * (maxInFlight + 1);
+    const hardCap = highWater * 4;
     const inFlight = new Set<Promise<void>>();
     let fetching: Promise<void> | undefined;
     let failure: { error: unknown } | undefined;
@@ -246,7 +249,7 @@ export class TransactionalConsumer {
         inFlight.add(batch);
         this.#options.metrics.batchesInFlight.set(inFlight.size);
       }
-      if (!fetching && this.#queues.size < highWater) {
+      if (!fetching && this.#queues.available < highWater && this.#queues.size < hardCap) {
         fetching = this.#fetch(batchSize)
           .catch(fail)
           .finally(() => (fetching = undefined));

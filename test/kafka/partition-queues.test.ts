@@ -30,8 +30,11 @@ t.test('a batch takes a partition whole and in offset order; a held partition is
   t.same(offsets(second.records), ['objects[1]@0', 'objects[1]@1'], 'partition 0 is held by the first batch, so the next takes partition 1');
   t.equal(queues.take(100, false), undefined, 'every partition with records is held: nothing to take');
   t.equal(queues.busyPartitions, 2);
+  t.equal(queues.size, 2, "partition 0's two later records wait");
+  t.equal(queues.available, 0, 'but no batch could take them now');
 
   queues.release(first.partitions);
+  t.equal(queues.available, 2, 'released: they can be taken');
   t.same(offsets(queues.take(100, false)?.records), ['objects[0]@13', 'objects[0]@14'], 'released: partition 0 continues where its last batch ended');
   t.equal(queues.size, 0);
 });
