@@ -16,7 +16,7 @@ import { kafkaKey, typeDefEntityId } from './entity-keys.ts';
 import { linkChanged, objectChanged, ontologyChanged } from './ontology-changed.ts';
 import { loadEndpoints, loadSlotOccupants, loadStoredLinks, promotePendingLinks, writeLinks, type EndpointRef } from './sql/links.ts';
 import { loadStoredObjects, writeObjects } from './sql/objects.ts';
-import { tenantLockKey } from './sql/tenant-lock.ts';
+import { lockPromotion, tenantLockKey } from './sql/tenant-lock.ts';
 import { loadTypeCatalog } from './sql/type-catalog.ts';
 import type { TypeCatalog } from './type-catalog.ts';
 import { applyTypeDef } from './sql/type-definitions.ts';
@@ -34,9 +34,6 @@ interface CachedCatalog {
   readonly fingerprint: string;
   readonly catalog: TypeCatalog;
 }
-
-/** Serializes pending-link promotion among batches that share a tenant's lock (ADR 0009). */
-const PROMOTION_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended('l3.promote:' || $1::text, 0))";
 
 export function createMaterializeBatch(deps: MaterializerDeps): BatchHandler {
   // Reused while a tenant's definitions are unchanged (runtime/catalog-fingerprint.ts): another
@@ -56,7 +53,7 @@ export function createMaterializeBatch(deps: MaterializerDeps): BatchHandler {
     // the other's uncommitted rows, a link parking as pending while its endpoint's promotion
     // step does not see it, or objects validated against definitions being replaced. Batches of
     // objects alone share it, so instances (and partitions) apply one tenant's objects in
-    // parallel; they serialize only the promotion of pending links (PROMOTION_LOCK).
+    // parallel; they serialize only the promotion of pending links (lockPromotion).
     // Taken in sorted order so two batches never wait on each other crosswise; one statement:
     // unnest scans the sorted arrays in order, so the locks are taken in order.
     const tenants = [...byTenant.keys()].sort();
@@ -185,7 +182,7 @@ async function materializeTenant(
     // each would miss the other's uncommitted object and leave the link pending for good. The
     // promotion lock makes the second wait for the first's commit; it is its own statement, so
     // the promotion's snapshot is taken after the wait and sees the first batch's objects.
-    if (!holdsTenantExclusively && created.length > 0) await tx.query(PROMOTION_LOCK, [tenantId]);
+    if (!holdsTenantExclusively && created.length > 0) await lockPromotion(tx, tenantId);
     await promotePendingLinks(tx, tenantId, created);
   }
   await writeOutbox(tx, outbox);

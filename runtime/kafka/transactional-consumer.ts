@@ -485,7 +485,6 @@ export class TransactionalConsumer {
       const epoch = this.#rebalanceEpoch;
       this.#positionChanges.push(() => {
         if (epoch !== this.#rebalanceEpoch) return; // a rebalance since: its assignment decides
-        this.#queues.purge(key);
         this.#owned.set(key, owned);
         this.#consumer!.seek({ topic: record.topic, partition: record.partition, offset: owned.nextOffset }, 5_000, () => {});
       });
