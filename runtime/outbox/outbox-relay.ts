@@ -3,13 +3,13 @@
 // One relay publishes at a time: each round holds a transaction-scoped advisory lock, so with
 // several processor instances the order per key is kept. A crash between the broker's ack and the
 // commit that marks rows published republishes them: consumers dedupe on eventId.
-import { KafkaJS } from '@confluentinc/kafka-javascript';
 import type { Pool, PoolClient } from 'pg';
 import type { AvroSerde, AvroRecordSchema } from '../../contracts/serde/index.ts';
 import type { Logger } from '../logger.ts';
 import type { ProcessorMetrics } from '../metrics.ts';
 import { isTransientKafkaError, isTransientPostgresError, retryWithBackoff } from '../backoff.ts';
 import type { OutboxMessage } from './outbox-writer.ts';
+import { RelayProducer, type RelayRecord } from './relay-producer.ts';
 
 /** Arbitrary but fixed: the advisory lock that makes one relay the publisher. */
 const RELAY_LOCK_KEY = 0x4c33_0b0c;
@@ -54,7 +54,7 @@ interface DeadLetterRow {
 
 export class OutboxRelay {
   readonly #options: OutboxRelayOptions;
-  readonly #producer: KafkaJS.Producer;
+  readonly #producer: RelayProducer;
   #stopping = false;
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
@@ -62,9 +62,7 @@ export class OutboxRelay {
 
   constructor(options: OutboxRelayOptions) {
     this.#options = options;
-    const kafka = new KafkaJS.Kafka({ kafkaJS: { brokers: [...options.brokers], clientId: options.clientId, logLevel: KafkaJS.logLevel.ERROR } });
-    // Idempotence keeps retries from duplicating or reordering records within a partition.
-    this.#producer = kafka.producer({ kafkaJS: { idempotent: true, acks: -1, maxInFlightRequests: 5 }, 'linger.ms': 5 });
+    this.#producer = new RelayProducer({ brokers: options.brokers, clientId: options.clientId, logger: options.logger });
   }
 
   async start(onFatal: (error: Error) => void): Promise<void> {
@@ -142,23 +140,20 @@ export class OutboxRelay {
     );
     this.#options.metrics.outboxBacklog.set(rows.length === 0 ? 0 : Number(rows[0]!.backlog));
     if (rows.length === 0) return 0;
-    const topicMessages = new Map<string, KafkaJS.Message[]>();
-    let count = 0;
+    const records: RelayRecord[] = [];
+    const published = new Map<string, number>();
     for (const row of rows) {
       const schema = this.#options.schemaForTopic(row.topic);
       if (!schema) throw new Error(`outbox envelope ${row.id} names topic ${row.topic}, which has no value schema in the catalog`);
-      const messages = topicMessages.get(row.topic) ?? [];
-      for (const message of row.messages) {
-        const value = await this.#options.serde.encode(`${row.topic}-value`, schema, message.payload);
-        messages.push({ key: message.key, value, headers: { ...message.headers } });
-      }
-      topicMessages.set(row.topic, messages);
-      count += row.messages.length;
+      // One registry lookup per envelope at most (cached), then each record is encoded in place.
+      const encode = await this.#options.serde.encoderFor(`${row.topic}-value`, schema);
+      for (const message of row.messages) records.push({ topic: row.topic, key: message.key, value: encode(message.payload), headers: message.headers });
+      published.set(row.topic, (published.get(row.topic) ?? 0) + row.messages.length);
     }
-    await this.#producer.sendBatch({ topicMessages: [...topicMessages].map(([topic, messages]) => ({ topic, messages })) });
+    await this.#producer.send(records);
     await client.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [rows.map((row) => row.id)]);
-    for (const [topic, messages] of topicMessages) this.#options.metrics.outboxPublished.inc({ topic }, messages.length);
-    return count;
+    for (const [topic, count] of published) this.#options.metrics.outboxPublished.inc({ topic }, count);
+    return records.length;
   }
 
   async #publishDeadLetters(client: PoolClient): Promise<number> {
@@ -169,7 +164,8 @@ export class OutboxRelay {
       [this.#options.batchSize ?? 500],
     );
     if (rows.length === 0) return 0;
-    const topicMessages = new Map<string, KafkaJS.Message[]>();
+    const records: RelayRecord[] = [];
+    const published = new Map<string, number>();
     for (const row of rows) {
       // Original headers first, then the dlq.* headers of ARCHITECTURE §5.
       const headers: Record<string, Buffer | string> = {};
@@ -182,13 +178,12 @@ export class OutboxRelay {
         'dlq.error.message': row.error_message,
         'dlq.processor': row.processor,
       });
-      const messages = topicMessages.get(row.dlq_topic) ?? [];
-      messages.push({ key: row.record_key, value: row.record_value, headers });
-      topicMessages.set(row.dlq_topic, messages);
+      records.push({ topic: row.dlq_topic, key: row.record_key, value: row.record_value, headers });
+      published.set(row.dlq_topic, (published.get(row.dlq_topic) ?? 0) + 1);
     }
-    await this.#producer.sendBatch({ topicMessages: [...topicMessages].map(([topic, messages]) => ({ topic, messages })) });
+    await this.#producer.send(records);
     await client.query('UPDATE dead_letters SET published_at = now() WHERE id = ANY($1::bigint[])', [rows.map((row) => row.id)]);
-    for (const [topic, messages] of topicMessages) this.#options.metrics.outboxPublished.inc({ topic }, messages.length);
+    for (const [topic, count] of published) this.#options.metrics.outboxPublished.inc({ topic }, count);
     return rows.length;
   }
 

@@ -1,7 +1,7 @@
 // Kafka + registry, for real: the project's serde round-trips a record through a topic, and Kafka
 // transactions hide aborted batches from read_committed consumers.
 import t from 'tap';
-import { AvroSerde } from '../../contracts/serde/index.ts';
+import { AvroSerde, SerdeError } from '../../contracts/serde/index.ts';
 import { RegistryClient } from '../../contracts/registry/registry-client.ts';
 import { createTopic, kafka, readTopic } from '../support/kafka.ts';
 import { schemaRegistryUrl, uniqueName } from '../support/services.ts';
@@ -47,6 +47,38 @@ t.test('a record encoded with the project serde is read back equal from Kafka', 
   const decoded = await serde.decode<typeof value>(record?.value, schema);
   t.same(decoded.value, value);
   t.equal(decoded.schemaId, await serde.writerSchemaId(`${topic}-value`, schema), 'the header carries the registered schema id');
+});
+
+t.test('the synchronous encoder writes independent buffers of any size and names what does not match', async (t) => {
+  const subject = `${uniqueName('test.avro-encoder')}-value`;
+  await new RegistryClient(schemaRegistryUrl()).register(subject, schema);
+  const serde = AvroSerde.connect(schemaRegistryUrl());
+  const encode = await serde.encoderFor(subject, schema);
+  const value = (properties: string) => ({
+    tenantId: '7b0e7d6c-9a43-4c1e-8d1f-0b6f3f6d2a11',
+    op: 'DELETE',
+    sourceVersion: 7,
+    occurredAt: 1_764_000_000_000,
+    properties,
+    embedding: null,
+    tags: {},
+  });
+  // Larger than the encoder's 64 KiB scratch buffer, then small again: each buffer is its own copy.
+  const large = value('x'.repeat(200_000));
+  const small = value('{"a":1}');
+  const first = encode(large);
+  const second = encode(small);
+  t.same((await serde.decode(first, schema)).value, large, 'a value larger than the scratch buffer round-trips');
+  t.same((await serde.decode(second, schema)).value, small);
+  t.same((await serde.decode(first, schema)).value, large, 'encoding the next value did not overwrite the first');
+  t.same(await serde.encode(subject, schema, small), second, 'encode and encoderFor write the same bytes');
+
+  const invalid = t.throws(() => encode({ ...small, op: 'MAYBE' })) as unknown as SerdeError;
+  t.equal(invalid.code, 'INVALID_VALUE');
+  t.match(invalid.message, /RoundTrip.*invalid: op/);
+  t.equal(invalid.retryable, false);
+
+  await t.rejects(serde.encoderFor(`${uniqueName('test.never-registered')}-value`, schema), { code: 'SCHEMA_NOT_REGISTERED', retryable: false });
 });
 
 t.test('read_committed consumers see committed transactional batches and never aborted ones', async (t) => {

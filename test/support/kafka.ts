@@ -21,6 +21,7 @@ export interface ConsumedRecord {
   readonly value: Buffer | null;
   readonly partition: number;
   readonly offset: string;
+  readonly headers: Readonly<Record<string, Buffer | string | (Buffer | string)[] | undefined>>;
 }
 
 /**
@@ -42,7 +43,7 @@ export async function readTopic(
     const finished = new Promise<void>((resolve) => (done = resolve));
     await consumer.run({
       eachMessage: async ({ partition, message }) => {
-        records.push({ key: message.key?.toString() ?? null, value: message.value, partition, offset: message.offset });
+        records.push({ key: message.key?.toString() ?? null, value: message.value, partition, offset: message.offset, headers: message.headers ?? {} });
         if (options.until(records)) done();
       },
     });
