@@ -100,7 +100,16 @@ export async function runProcessor(definition: ProcessorDefinition): Promise<voi
   });
 
   const relay = config.relay
-    ? new OutboxRelay({ pool, brokers: config.kafkaBrokers, clientId: `l3-${name}-relay-${config.instanceId}`, serde, schemaForTopic: (t) => schemaByTopic.get(t), logger, metrics })
+    ? new OutboxRelay({
+        databaseUrl: config.databaseUrl,
+        applicationName: `l3-${name}-relay`,
+        brokers: config.kafkaBrokers,
+        clientId: `l3-${name}-relay-${config.instanceId}`,
+        serde,
+        schemaForTopic: (t) => schemaByTopic.get(t),
+        logger,
+        metrics,
+      })
     : undefined;
 
   const health = await startHealthServer({

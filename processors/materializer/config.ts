@@ -36,7 +36,8 @@ export function loadMaterializerConfig(env: Env = process.env): MaterializerConf
   const topics = topicNamesValue(env);
   const maxInFlight = integerValue(env, 'MATERIALIZER_MAX_IN_FLIGHT', 2, 1, 16);
   const poolSize = integerValue(env, 'MATERIALIZER_DB_POOL_SIZE', 8, 2, 200);
-  // Each batch in flight holds a connection; the relay and the offset claims need one each.
+  // Each batch in flight holds a connection; the offset claims and the readiness probe need one
+  // each (the relay has its own session, outside the pool).
   if (poolSize < maxInFlight + 2) {
     throw new ConfigError('MATERIALIZER_DB_POOL_SIZE', `must be at least MATERIALIZER_MAX_IN_FLIGHT + 2 (${maxInFlight + 2}), got ${poolSize}`);
   }

@@ -1,9 +1,12 @@
 // Publishes what processors wrote to `outbox` (l3.* events, as Avro) and to `dead_letters`
 // (original bytes to <topic>.dlq), in id order, with an idempotent producer (ARCHITECTURE §4).
-// One relay publishes at a time: each round holds a transaction-scoped advisory lock, so with
-// several processor instances the order per key is kept. A crash between the broker's ack and the
-// commit that marks rows published republishes them: consumers dedupe on eventId.
-import type { Pool, PoolClient } from 'pg';
+// One relay publishes at a time: the leader holds a session advisory lock on its own connection,
+// so with several processor instances the order per key is kept. A round reads in one short
+// transaction, publishes with none open, and marks what the broker acknowledged in another: a
+// broker outage must not keep a transaction open (it would hold back vacuum everywhere) for as
+// long as librdkafka waits. A crash between the broker's ack and the mark republishes the round:
+// consumers dedupe on eventId.
+import pg from 'pg';
 import type { AvroSerde, AvroRecordSchema } from '../../contracts/serde/index.ts';
 import type { Logger } from '../logger.ts';
 import type { ProcessorMetrics } from '../metrics.ts';
@@ -15,7 +18,9 @@ import { RelayProducer, type RelayRecord } from './relay-producer.ts';
 const RELAY_LOCK_KEY = 0x4c33_0b0c;
 
 export interface OutboxRelayOptions {
-  readonly pool: Pool;
+  /** The relay's own session (it holds the leader lock), not one of the processor's pool. */
+  readonly databaseUrl: string;
+  readonly applicationName: string;
   readonly brokers: readonly string[];
   readonly clientId: string;
   readonly serde: AvroSerde;
@@ -28,6 +33,8 @@ export interface OutboxRelayOptions {
   readonly idleMs?: number;
   /** Published envelopes older than this are deleted (their records are on Kafka). */
   readonly retainPublishedMs?: number;
+  /** Extra librdkafka settings of the producer (tests shorten timeouts). */
+  readonly producerSettings?: Readonly<Record<string, string | number | boolean>>;
 }
 
 interface EnvelopeRow {
@@ -59,10 +66,18 @@ export class OutboxRelay {
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
   #rounds = 0;
+  /** The relay's connection; the leader lock lives and dies with it. */
+  #session: pg.Client | undefined;
+  #leading = false;
 
   constructor(options: OutboxRelayOptions) {
     this.#options = options;
-    this.#producer = new RelayProducer({ brokers: options.brokers, clientId: options.clientId, logger: options.logger });
+    this.#producer = new RelayProducer({ brokers: options.brokers, clientId: options.clientId, logger: options.logger, settings: options.producerSettings });
+  }
+
+  /** Whether this relay holds the leader lock (it is the one publishing). */
+  get leading(): boolean {
+    return this.#leading;
   }
 
   async start(onFatal: (error: Error) => void): Promise<void> {
@@ -75,6 +90,8 @@ export class OutboxRelay {
     this.#wake?.();
     await this.#loop;
     await this.#producer.disconnect();
+    // Ending the session releases the leader lock at once, so another relay takes over.
+    await this.#dropSession();
   }
 
   async #run(): Promise<void> {
@@ -100,44 +117,74 @@ export class OutboxRelay {
 
   /** One round: publish up to a batch of outbox records and dead letters; returns how many records. */
   async publishOnce(): Promise<number> {
-    const client = await this.#options.pool.connect();
-    let broken: Error | undefined;
     try {
-      await client.query('BEGIN');
-      // The relay's cross-tenant read of the outbox (see migration 0006).
-      await client.query("SELECT set_config('app.outbox_relay', 'on', true)");
-      const locked = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS locked', [RELAY_LOCK_KEY]);
-      if (!locked.rows[0]?.locked) {
-        await client.query('COMMIT');
-        return 0;
-      }
-      const published = (await this.#publishOutbox(client)) + (await this.#publishDeadLetters(client));
-      if (++this.#rounds % 600 === 0) await this.#prune(client);
-      await client.query('COMMIT');
+      const session = await this.#leaderSession();
+      if (!session) return 0;
+      const published = (await this.#publishOutbox(session)) + (await this.#publishDeadLetters(session));
+      if (++this.#rounds % 600 === 0) await this.#prune(session);
       return published;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      // A connection broken mid-transaction must not go back to the pool.
-      if (isTransientPostgresError(error)) broken = error as Error;
+      // A broken connection took the lock with it; the next round starts a new session.
+      if (isTransientPostgresError(error)) await this.#dropSession();
       throw error;
-    } finally {
-      client.release(broken);
     }
   }
 
-  async #publishOutbox(client: PoolClient): Promise<number> {
+  /** The session, once it holds the leader lock; undefined while another relay leads. */
+  async #leaderSession(): Promise<pg.Client | undefined> {
+    if (!this.#session) {
+      const session = new pg.Client({ connectionString: this.#options.databaseUrl, application_name: this.#options.applicationName });
+      // A connection lost while idle must not end the process; the next query fails and the
+      // round is retried on a new session.
+      session.on('error', (error) => this.#options.logger.warn({ err: error }, 'outbox relay connection lost'));
+      this.#session = session;
+      await session.connect();
+    }
+    if (!this.#leading) {
+      const { rows } = await this.#session.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [RELAY_LOCK_KEY]);
+      this.#leading = rows[0]?.locked === true;
+      if (this.#leading) this.#options.logger.info('outbox relay leads: it publishes for every processor');
+    }
+    return this.#leading ? this.#session : undefined;
+  }
+
+  async #dropSession(): Promise<void> {
+    const session = this.#session;
+    this.#session = undefined;
+    this.#leading = false;
+    await session?.end().catch(() => {});
+  }
+
+  /** A short transaction in relay mode: the relay's cross-tenant access (see migration 0006). */
+  async #inRelayTransaction<T>(session: pg.Client, work: () => Promise<T>): Promise<T> {
+    await session.query('BEGIN');
+    try {
+      await session.query("SELECT set_config('app.outbox_relay', 'on', true)");
+      const result = await work();
+      await session.query('COMMIT');
+      return result;
+    } catch (error) {
+      await session.query('ROLLBACK').catch(() => {});
+      throw error;
+    }
+  }
+
+  async #publishOutbox(session: pg.Client): Promise<number> {
     // Whole envelopes in id order, as many as fit the batch (the first one always does).
-    const { rows } = await client.query<EnvelopeRow>(
-      `SELECT id, topic, messages, backlog FROM (
-         SELECT id, topic, messages,
-                sum(message_count) OVER (ORDER BY id) - message_count AS before,
-                sum(message_count) OVER () AS backlog
-         FROM outbox WHERE published_at IS NULL
-       ) unpublished
-       WHERE before < $1
-       ORDER BY id`,
-      [this.#options.batchSize ?? 1000],
+    const { rows } = await this.#inRelayTransaction(session, () =>
+      session.query<EnvelopeRow>(
+        `SELECT id, topic, messages, backlog FROM (
+           SELECT id, topic, messages,
+                  sum(message_count) OVER (ORDER BY id) - message_count AS before,
+                  sum(message_count) OVER () AS backlog
+           FROM outbox WHERE published_at IS NULL
+         ) unpublished
+         WHERE before < $1
+         ORDER BY id`,
+        [this.#options.batchSize ?? 1000],
+      ),
     );
+    // No transaction is open from here until the mark: the send may wait on the broker for long.
     this.#options.metrics.outboxBacklog.set(rows.length === 0 ? 0 : Number(rows[0]!.backlog));
     if (rows.length === 0) return 0;
     const records: RelayRecord[] = [];
@@ -151,13 +198,13 @@ export class OutboxRelay {
       published.set(row.topic, (published.get(row.topic) ?? 0) + row.messages.length);
     }
     await this.#producer.send(records);
-    await client.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [rows.map((row) => row.id)]);
+    await this.#inRelayTransaction(session, () => session.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [rows.map((row) => row.id)]));
     for (const [topic, count] of published) this.#options.metrics.outboxPublished.inc({ topic }, count);
     return records.length;
   }
 
-  async #publishDeadLetters(client: PoolClient): Promise<number> {
-    const { rows } = await client.query<DeadLetterRow>(
+  async #publishDeadLetters(session: pg.Client): Promise<number> {
+    const { rows } = await session.query<DeadLetterRow>(
       `SELECT id, source_topic, source_partition, source_offset, dlq_topic, record_key, record_value, record_headers,
               error_class, error_message, processor
        FROM dead_letters WHERE published_at IS NULL ORDER BY id LIMIT $1`,
@@ -182,12 +229,12 @@ export class OutboxRelay {
       published.set(row.dlq_topic, (published.get(row.dlq_topic) ?? 0) + 1);
     }
     await this.#producer.send(records);
-    await client.query('UPDATE dead_letters SET published_at = now() WHERE id = ANY($1::bigint[])', [rows.map((row) => row.id)]);
+    await session.query('UPDATE dead_letters SET published_at = now() WHERE id = ANY($1::bigint[])', [rows.map((row) => row.id)]);
     for (const [topic, count] of published) this.#options.metrics.outboxPublished.inc({ topic }, count);
     return rows.length;
   }
 
-  async #prune(client: PoolClient): Promise<void> {
-    await client.query("DELETE FROM outbox WHERE published_at < now() - make_interval(secs => $1)", [(this.#options.retainPublishedMs ?? 86_400_000) / 1000]);
+  async #prune(session: pg.Client): Promise<void> {
+    await this.#inRelayTransaction(session, () => session.query("DELETE FROM outbox WHERE published_at < now() - make_interval(secs => $1)", [(this.#options.retainPublishedMs ?? 86_400_000) / 1000]));
   }
 }
