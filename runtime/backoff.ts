@@ -105,6 +105,8 @@ const TRANSIENT_SQLSTATES = new Set([
   '57P01', // admin_shutdown: the server is stopping (restart, failover)
   '57P02', // crash_shutdown
   '57P03', // cannot_connect_now: starting up or in recovery
+  '57P05', // idle_session_timeout: the server ended an idle session (the relay's lease, ADR 0011)
+  '25P03', // idle_in_transaction_session_timeout: likewise, inside a transaction
   '40001', // serialization_failure: the transaction may succeed when run again
   '40P01', // deadlock_detected: one side was chosen as the victim
   '53300', // too_many_connections

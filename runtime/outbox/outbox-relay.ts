@@ -15,7 +15,14 @@ import type { OutboxMessage } from './outbox-writer.ts';
 import { RelayProducer, type RelayRecord } from './relay-producer.ts';
 
 /** Arbitrary but fixed: the advisory lock that makes one relay the publisher. */
-const RELAY_LOCK_KEY = 0x4c33_0b0c;
+export const RELAY_LOCK_KEY = 0x4c33_0b0c;
+/**
+ * How long Postgres lets the relay's session sit idle before it ends it, and the lock with it. A
+ * leader that runs rounds queries every idle interval; one that stops doing so (its process
+ * frozen, or a send waiting on the broker for this long) loses the lead, so a frozen process does
+ * not hold up every change for good. A live relay that lost its session starts a new one.
+ */
+const LEADER_LEASE = '30s';
 
 export interface OutboxRelayOptions {
   /** The relay's own session (it holds the leader lock), not one of the processor's pool. */
@@ -139,6 +146,7 @@ export class OutboxRelay {
       session.on('error', (error) => this.#options.logger.warn({ err: error }, 'outbox relay connection lost'));
       this.#session = session;
       await session.connect();
+      await session.query(`SET idle_session_timeout = '${LEADER_LEASE}'; SET idle_in_transaction_session_timeout = '${LEADER_LEASE}'`);
     }
     if (!this.#leading) {
       const { rows } = await this.#session.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [RELAY_LOCK_KEY]);

@@ -10,10 +10,11 @@ import { RegistryClient } from '../../contracts/registry/registry-client.ts';
 import { AvroSerde, type AvroRecordSchema } from '../../contracts/serde/index.ts';
 import { createLogger } from '../../runtime/logger.ts';
 import { createProcessorMetrics, type ProcessorMetrics } from '../../runtime/metrics.ts';
-import { OutboxRelay } from '../../runtime/outbox/outbox-relay.ts';
+import { OutboxRelay, RELAY_LOCK_KEY } from '../../runtime/outbox/outbox-relay.ts';
 import { writeOutbox } from '../../runtime/outbox/outbox-writer.ts';
 import { connect, createTestDatabase, withTenant } from '../support/database.ts';
 import { createTopic, readTopic } from '../support/kafka.ts';
+import { createMaterializerEnvironment, MaterializerProcess } from '../support/materializer/harness.ts';
 import { kafkaBrokers, schemaRegistryUrl, uniqueName } from '../support/services.ts';
 import { waitFor } from '../support/wait-for.ts';
 
@@ -133,4 +134,55 @@ t.test('of two relays one publishes; stopping it hands over at once', async (t) 
   const records = await readTopic(f.topic, { readCommittedOnly: true, until: (r) => r.length >= 3 });
   const published = await Promise.all(records.map(async (r) => (await f.serde.decode<OntologyChanged>(r.value, schema)).value.eventId));
   t.same(published, eventIds, 'each record once, in write order');
+});
+
+t.test('a leader whose process is frozen loses the lead, and another relay publishes', async (t) => {
+  const env = await createMaterializerEnvironment(t, 1);
+  const admin = await connect(t, env.db.admin);
+  const leaderOf = async () => {
+    const { rows } = await admin.query<{ application_name: string; pid: number }>(
+      `SELECT a.application_name, a.pid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+       WHERE l.locktype = 'advisory' AND l.granted AND l.objid = $1 AND l.objsubid = 1
+         AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+      [RELAY_LOCK_KEY],
+    );
+    return rows[0];
+  };
+  // A materializer (relay on) with nothing to consume leads first.
+  const frozen = MaterializerProcess.start(env, 'frozen-leader');
+  t.teardown(() => frozen.kill('SIGKILL')); // also ends a stopped process
+  await frozen.ready();
+  await waitFor('the materializer relay leads', async () => (await leaderOf())?.application_name === 'l3-materializer-relay');
+  frozen.kill('SIGSTOP');
+
+  const tenantId = randomUUID();
+  await admin.query("INSERT INTO tenants (tenant_id, name) VALUES ($1, 'failover')", [tenantId]);
+  const f: Fixture = {
+    db: env.db, admin, tenantId, topic: env.topics.ontologyChanges, serde: AvroSerde.connect(schemaRegistryUrl()),
+    write: async () => {
+      const processor = await connect(t, env.db.processor);
+      const change: OntologyChanged = {
+        tenantId, eventId: randomUUID(), entityKind: 'OBJECT', entityId: 'pump-1', entityType: 'Pump', op: 'UPSERT', version: 1,
+        after: '{}', link: null, sourceEventId: null, proposalId: null, occurredAt: Date.now(),
+      };
+      await withTenant(processor, tenantId, (tx) => writeOutbox(tx, [{ tenantId, topic: env.topics.ontologyChanges, key: `${tenantId}:pump-1`, eventId: change.eventId, payload: change, headers: {} }]));
+      return change.eventId;
+    },
+  };
+  const standbyName = uniqueName('test-relay-standby');
+  const standby = relayOf(t, f, standbyName, createProcessorMetrics('test-relay'));
+  await standby.start((error) => t.fail(`standby relay: ${error.message}`));
+  const eventId = await f.write();
+  // Postgres ends the frozen leader's idle session after the lease (30 s); the standby takes over.
+  await waitFor('the record published by the standby', async () => (await unpublished(f)) === 0, 180_000);
+  t.ok(standby.leading, 'the standby leads');
+  const [record] = await readTopic(f.topic, { readCommittedOnly: true, until: (records) => records.length >= 1 });
+  t.equal((await f.serde.decode<OntologyChanged>(record?.value, schema)).value.eventId, eventId);
+
+  // Thawed, the old leader finds its session gone, follows, and still stops cleanly.
+  frozen.kill('SIGCONT');
+  await waitFor('the thawed relay reconnects as a follower', async () => /outbox relay connection lost|outbox relay round failed/.test(frozen.log()), 60_000);
+  frozen.kill('SIGTERM');
+  t.equal(await frozen.exited, 0, 'the thawed materializer shuts down cleanly');
+  t.equal((await leaderOf())?.application_name, standbyName, 'the lead stays with the standby');
 });

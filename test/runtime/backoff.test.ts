@@ -136,6 +136,8 @@ t.test('isTransientPostgresError', async (t) => {
     ['serialization_failure', pgError('40001')],
     ['deadlock_detected', pgError('40P01')],
     ['too_many_connections', pgError('53300')],
+    ['idle_session_timeout', pgError('57P05', 'terminating connection due to idle-session timeout')],
+    ['idle_in_transaction_session_timeout', pgError('25P03', 'terminating connection due to idle-in-transaction timeout')],
     ['wrapped in our error', new Error('cannot apply batch', { cause: pgError('57P01') })],
   ];
   for (const [name, error] of transient) t.equal(isTransientPostgresError(error), true, `${name} is transient`);
