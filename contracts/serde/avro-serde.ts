@@ -18,7 +18,8 @@ export interface DecodedValue<T> {
 export class AvroSerde {
   readonly #registry: SchemaRegistry;
   readonly #writerIds = new Map<string, Promise<number>>();
-  readonly #readerTypes = new WeakMap<AvroRecordSchema, avro.Type>();
+  /** Parsed schemas, ours (writer) and readers', by schema object. */
+  readonly #types = new WeakMap<AvroRecordSchema, avro.Type>();
   readonly #resolvers = new Map<string, avro.Resolver>();
 
   constructor(registry: SchemaRegistry) {
@@ -68,10 +69,10 @@ export class AvroSerde {
   }
 
   #typeOf(schema: AvroRecordSchema): avro.Type {
-    let type = this.#readerTypes.get(schema);
+    let type = this.#types.get(schema);
     if (!type) {
       type = avro.Type.forSchema(schema as unknown as avro.Schema);
-      this.#readerTypes.set(schema, type);
+      this.#types.set(schema, type);
     }
     return type;
   }

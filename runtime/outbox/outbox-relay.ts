@@ -144,9 +144,14 @@ export class OutboxRelay {
       // A connection lost while idle must not end the process; the next query fails and the
       // round is retried on a new session.
       session.on('error', (error) => this.#options.logger.warn({ err: error }, 'outbox relay connection lost'));
+      try {
+        await session.connect();
+        await session.query(`SET idle_session_timeout = '${LEADER_LEASE}'; SET idle_in_transaction_session_timeout = '${LEADER_LEASE}'`);
+      } catch (error) {
+        await session.end().catch(() => {});
+        throw error;
+      }
       this.#session = session;
-      await session.connect();
-      await session.query(`SET idle_session_timeout = '${LEADER_LEASE}'; SET idle_in_transaction_session_timeout = '${LEADER_LEASE}'`);
     }
     if (!this.#leading) {
       const { rows } = await this.#session.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [RELAY_LOCK_KEY]);
