@@ -71,6 +71,10 @@ export class RelayProducer {
       acks: -1,
       'max.in.flight.requests.per.connection': 5,
       'linger.ms': 5,
+      // A record the broker has not acknowledged after 30 s fails its send (librdkafka's default
+      // is 5 minutes): an outage then shows as retried rounds (l3_retries_total{reason="relay"})
+      // within the relay's leader lease, and a shutdown does not wait on the broker for minutes.
+      'message.timeout.ms': 30_000,
       // The partitioner of the Java client and of the KafkaJS layer the other producers use, so a
       // key lands on the same partition whoever writes it.
       partitioner: 'murmur2_random',
