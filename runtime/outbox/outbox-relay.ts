@@ -70,6 +70,7 @@ export class OutboxRelay {
   readonly #options: OutboxRelayOptions;
   readonly #producer: RelayProducer;
   #stopping = false;
+  #stopped: Promise<void> | undefined;
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
   #rounds = 0;
@@ -92,7 +93,13 @@ export class OutboxRelay {
     this.#loop = this.#run().catch((error: unknown) => onFatal(error as Error));
   }
 
-  async stop(): Promise<void> {
+  /** Stops the loop, the producer and the session; a second call waits for the first. */
+  stop(): Promise<void> {
+    this.#stopped ??= this.#stop();
+    return this.#stopped;
+  }
+
+  async #stop(): Promise<void> {
     this.#stopping = true;
     this.#wake?.();
     await this.#loop;

@@ -40,8 +40,13 @@ async function fixture(t: Test, options: { createTopic: boolean } = { createTopi
   const topic = uniqueName('test.relay.changes');
   if (options.createTopic) await createTopic(topic);
   await new RegistryClient(schemaRegistryUrl()).register(`${topic}-value`, OntologyChangedSchema);
+  return { db, admin, tenantId, topic, serde: AvroSerde.connect(schemaRegistryUrl()), write: outboxWriter(processor, tenantId, topic) };
+}
+
+/** Writes OntologyChanged records to the outbox one at a time, as a processor would. */
+function outboxWriter(processor: pg.Client, tenantId: string, topic: string): () => Promise<string> {
   let n = 0;
-  const write = async () => {
+  return async () => {
     const entityId = `pump-${n++}`;
     const change: OntologyChanged = {
       tenantId, eventId: randomUUID(), entityKind: 'OBJECT', entityId, entityType: 'Pump', op: 'UPSERT', version: 1,
@@ -52,7 +57,6 @@ async function fixture(t: Test, options: { createTopic: boolean } = { createTopi
     );
     return change.eventId;
   };
-  return { db, admin, tenantId, topic, serde: AvroSerde.connect(schemaRegistryUrl()), write };
 }
 
 function relayOf(t: Test, f: Fixture, name: string, metrics: ProcessorMetrics, producerSettings?: Record<string, number>): OutboxRelay {
@@ -68,10 +72,7 @@ function relayOf(t: Test, f: Fixture, name: string, metrics: ProcessorMetrics, p
     idleMs: 50,
     producerSettings,
   });
-  let stopped = false;
-  t.teardown(() => (stopped ? undefined : relay.stop()));
-  const stop = relay.stop.bind(relay);
-  relay.stop = () => ((stopped = true), stop());
+  t.teardown(() => relay.stop());
   return relay;
 }
 
@@ -159,15 +160,7 @@ t.test('a leader whose process is frozen loses the lead, and another relay publi
   await admin.query("INSERT INTO tenants (tenant_id, name) VALUES ($1, 'failover')", [tenantId]);
   const f: Fixture = {
     db: env.db, admin, tenantId, topic: env.topics.ontologyChanges, serde: AvroSerde.connect(schemaRegistryUrl()),
-    write: async () => {
-      const processor = await connect(t, env.db.processor);
-      const change: OntologyChanged = {
-        tenantId, eventId: randomUUID(), entityKind: 'OBJECT', entityId: 'pump-1', entityType: 'Pump', op: 'UPSERT', version: 1,
-        after: '{}', link: null, sourceEventId: null, proposalId: null, occurredAt: Date.now(),
-      };
-      await withTenant(processor, tenantId, (tx) => writeOutbox(tx, [{ tenantId, topic: env.topics.ontologyChanges, key: `${tenantId}:pump-1`, eventId: change.eventId, payload: change, headers: {} }]));
-      return change.eventId;
-    },
+    write: outboxWriter(await connect(t, env.db.processor), tenantId, env.topics.ontologyChanges),
   };
   const standbyName = uniqueName('test-relay-standby');
   const standby = relayOf(t, f, standbyName, createProcessorMetrics('test-relay'));
