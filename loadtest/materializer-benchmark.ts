@@ -3,7 +3,10 @@
 // materializer applies with exactly-once commits (the product), next to
 //   (a) a raw batched unnest upsert of the same rows straight into Postgres, and
 //   (b) the same materializer with at-least-once commits (offsets committed to Kafka),
-// all three measured on the same pre-generated events and alternated over rounds.
+// all three measured on the same pre-generated events and alternated over rounds, and
+//   (c) the floor: the materializer publishing its changes straight from the batch, with no
+//       outbox and no relay (not a valid product): the most any design that publishes every
+//       change from this machine can reach (loadtest/README.md, "The publication floor").
 //   node loadtest/materializer-benchmark.ts [--events N] [--rounds R]     (or bin/l3 bench materializer)
 // What the figures mean and why the baselines are fair: loadtest/README.md.
 import { randomBytes } from 'node:crypto';
@@ -83,7 +86,9 @@ export interface MaterializerBenchmarkOptions extends BenchmarkArgs {
   readonly print?: (text: string) => void;
 }
 
-export type MeasurementKind = 'raw' | 'at-least-once' | 'exactly-once';
+export type MeasurementKind = 'raw' | PipelineKind;
+/** The measurements that run the materializer as a child process. */
+type PipelineKind = 'at-least-once' | 'exactly-once' | 'floor';
 
 export interface Measurement {
   readonly kind: MeasurementKind;
@@ -100,6 +105,10 @@ export interface BenchmarkReport {
   readonly medians: Readonly<Record<MeasurementKind, number>>;
   readonly ratioVsRaw: number;
   readonly ratioVsAtLeastOnce: number;
+  /** (c) / (a): what the machine leaves for any design once every change is published. */
+  readonly floorVsRaw: number;
+  /** The product / (c): how much of that the outbox and relay keep. */
+  readonly ratioVsFloor: number;
 }
 
 export const BENCHMARK_USAGE = 'materializer [--events N] [--rounds R] [--batch-size B] [--embeddings SHARE] [--instances N] [--in-flight K] [--cpu-prof DIR]';
@@ -292,7 +301,7 @@ export async function runMaterializerBenchmark(options: MaterializerBenchmarkOpt
 
   const environment = await describeEnvironment(endpoints, APPLICATION_NAME, 'the materializer');
   const measurements: Measurement[] = [];
-  const kinds: readonly MeasurementKind[] = ['raw', 'at-least-once', 'exactly-once'];
+  const kinds: readonly MeasurementKind[] = ['raw', 'at-least-once', 'exactly-once', 'floor'];
   let failed = false;
   process.once('SIGINT', interrupt).once('SIGTERM', interrupt);
   try {
@@ -362,12 +371,12 @@ async function measureRaw(context: Context, round: number): Promise<Measurement>
 }
 
 /**
- * (b) and the product: the real materializer as child processes. One instance starts on a topic
+ * (b), the product and (c): the real materializer as child processes. One instance starts on a topic
  * produced before it starts; several are first all assigned their share of the partitions (the
  * first to join would otherwise take the whole topic before the others arrive), then the topic
  * is produced.
  */
-async function measurePipeline(context: Context, mode: 'exactly-once' | 'at-least-once', round: number): Promise<Measurement> {
+async function measurePipeline(context: Context, kind: PipelineKind, round: number): Promise<Measurement> {
   const { kafka, workload, options } = context;
   const runId = newRunId();
   const topic = `bench.materializer.${runId}.objects`;
@@ -378,7 +387,7 @@ async function measurePipeline(context: Context, mode: 'exactly-once' | 'at-leas
     await ensureTopics(kafka, [{ topic, numPartitions: OBJECT_PARTITIONS }]);
     const start = () => {
       for (let instance = 1; instance <= options.instances; instance++) {
-        children.push(startMaterializer(context, { mode, round, instance, runId, topic, groupId, databaseUrl: db.urls.processor }));
+        children.push(startMaterializer(context, { kind, round, instance, runId, topic, groupId, databaseUrl: db.urls.processor }));
       }
     };
     if (options.instances > 1) {
@@ -398,7 +407,7 @@ async function measurePipeline(context: Context, mode: 'exactly-once' | 'at-leas
       await checkpoint(options.endpoints.postgresAdminUrl, APPLICATION_NAME);
       start();
     }
-    const isApplied = mode === 'exactly-once' ? postgresOffsetsReached(db.urls.admin, groupId, topic, highs) : kafkaOffsetsReached(kafka, groupId, topic, highs);
+    const isApplied = kind !== 'at-least-once' ? postgresOffsetsReached(db.urls.admin, groupId, topic, highs) : kafkaOffsetsReached(kafka, groupId, topic, highs);
     let finishedAt: number;
     let cpuAtStart: number | undefined;
     let hostAtStart: HostCpuSample | undefined;
@@ -421,8 +430,10 @@ async function measurePipeline(context: Context, mode: 'exactly-once' | 'at-leas
       await isApplied.close();
     }
     const hostAtEnd = sampleHostCpu();
-    const backlog = await relayBacklog(db.urls.admin);
     const metrics = await scrapeAll(children, topic);
+    // What was still to publish when the last event was applied (the relay's backlog; for (c),
+    // what its direct publisher had not had acknowledged).
+    const unpublished = kind === 'floor' ? workload.events.length - metrics.published : await relayBacklog(db.urls.admin);
     const startedAt = await firstAppliedAt(db.urls.admin);
     await verifyApplied(context, db.urls.admin);
     const seconds = (finishedAt - startedAt) / 1000;
@@ -432,8 +443,8 @@ async function measurePipeline(context: Context, mode: 'exactly-once' | 'at-leas
     const detail =
       `${metrics.batches} batches of ${(metrics.records / Math.max(1, metrics.batches)).toFixed(0)} records, ` +
       `${((metrics.batchSeconds / Math.max(1, metrics.batches)) * 1000).toFixed(1)} ms each (${((metrics.batchSeconds / seconds) * 100).toFixed(0)}% of the time in batches); ` +
-      `materializer CPU ${cpu}${children.length > 1 ? ` (${children.length} instances)` : ''}; ${describeHostCpu(hostAtStart, hostAtEnd, eventsPerSecond)}; relay backlog at the end ${backlog}`;
-    return { kind: mode, round, seconds, eventsPerSecond, detail, loadAverage: loadavg()[0]! };
+      `materializer CPU ${cpu}${children.length > 1 ? ` (${children.length} instances)` : ''}; ${describeHostCpu(hostAtStart, hostAtEnd, eventsPerSecond)}; ${kind === 'floor' ? 'unpublished' : 'relay backlog'} at the end ${unpublished}`;
+    return { kind, round, seconds, eventsPerSecond, detail, loadAverage: loadavg()[0]! };
   } finally {
     await Promise.all(children.map((child) => child.stop()));
     await dropDatabase(context.options.endpoints.postgresAdminUrl, APPLICATION_NAME, db.name);
@@ -587,28 +598,36 @@ function everyInstanceAssigned(children: readonly ProcessorChild[]): boolean {
 /** The instances' figures, summed. */
 async function scrapeAll(children: readonly ProcessorChild[], topic: string): Promise<ScrapedMetrics> {
   const all = await Promise.all(children.map((child) => scrapeMetrics(child, topic)));
-  return all.reduce((sum, m) => ({ batches: sum.batches + m.batches, records: sum.records + m.records, batchSeconds: sum.batchSeconds + m.batchSeconds, cpuSeconds: sum.cpuSeconds + m.cpuSeconds }));
+  return all.reduce((sum, m) => ({
+    batches: sum.batches + m.batches,
+    records: sum.records + m.records,
+    batchSeconds: sum.batchSeconds + m.batchSeconds,
+    cpuSeconds: sum.cpuSeconds + m.cpuSeconds,
+    published: sum.published + m.published,
+  }));
 }
 
 function startMaterializer(
   context: Context,
-  run: { mode: 'exactly-once' | 'at-least-once'; round: number; instance: number; runId: string; topic: string; groupId: string; databaseUrl: string },
+  run: { kind: PipelineKind; round: number; instance: number; runId: string; topic: string; groupId: string; databaseUrl: string },
 ): ProcessorChild {
   const { options } = context;
-  const name = `${run.mode}-round${run.round}${options.instances > 1 ? `-instance${run.instance}` : ''}`;
+  const name = `${run.kind}-round${run.round}${options.instances > 1 ? `-instance${run.instance}` : ''}`;
   const profile = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`, `--cpu-prof-name=materializer-${name}.cpuprofile`] : [];
   return startProcessorChild({
     processor: 'materializer',
     endpoints: options.endpoints,
     logFile: join(context.logDir, `${name}.log`),
     nodeOptions: profile,
+    // (c) runs the same handler with a direct publisher in place of the outbox (its relay off).
+    ...(run.kind === 'floor' ? { entry: join('loadtest', 'support', 'materializer-floor.ts') } : {}),
     env: {
       DATABASE_URL: run.databaseUrl,
       MATERIALIZER_GROUP_ID: run.groupId,
       MATERIALIZER_INSTANCE_ID: `bench-${run.runId}-${run.instance}`,
       MATERIALIZER_HEALTH_PORT: '0',
-      MATERIALIZER_COMMIT_MODE: run.mode,
-      MATERIALIZER_RELAY: 'on',
+      MATERIALIZER_COMMIT_MODE: run.kind === 'at-least-once' ? 'at-least-once' : 'exactly-once',
+      MATERIALIZER_RELAY: run.kind === 'floor' ? 'off' : 'on',
       MATERIALIZER_BATCH_SIZE: String(options.batchSize),
       MATERIALIZER_MAX_IN_FLIGHT: String(options.inFlight),
       MATERIALIZER_DB_POOL_SIZE: String(Math.max(8, options.inFlight + 2)),
@@ -627,12 +646,20 @@ const LABELS: Record<MeasurementKind, { short: string; long: string }> = {
   raw: { short: '(a) raw upsert', long: '(a) raw unnest upsert into Postgres' },
   'at-least-once': { short: '(b) at-least-once', long: '(b) materializer, at-least-once' },
   'exactly-once': { short: 'exactly-once', long: 'product: materializer, exactly-once' },
+  floor: { short: '(c) floor', long: '(c) floor: no outbox, direct publish' },
 };
 
 function summarize(measurements: readonly Measurement[]): BenchmarkReport {
   const of = (kind: MeasurementKind) => median(measurements.filter((m) => m.kind === kind).map((m) => m.eventsPerSecond));
-  const medians = { raw: of('raw'), 'at-least-once': of('at-least-once'), 'exactly-once': of('exactly-once') };
-  return { measurements, medians, ratioVsRaw: medians['exactly-once'] / medians.raw, ratioVsAtLeastOnce: medians['exactly-once'] / medians['at-least-once'] };
+  const medians = { raw: of('raw'), 'at-least-once': of('at-least-once'), 'exactly-once': of('exactly-once'), floor: of('floor') };
+  return {
+    measurements,
+    medians,
+    ratioVsRaw: medians['exactly-once'] / medians.raw,
+    ratioVsAtLeastOnce: medians['exactly-once'] / medians['at-least-once'],
+    floorVsRaw: medians.floor / medians.raw,
+    ratioVsFloor: medians['exactly-once'] / medians.floor,
+  };
 }
 
 function renderReport(context: Context, environment: string, report: BenchmarkReport): string {
@@ -640,7 +667,7 @@ function renderReport(context: Context, environment: string, report: BenchmarkRe
   const lines = [
     '',
     `materializer benchmark: ${workload.events.length} object events (UPSERTs: ${workload.objectCount} new objects, ${workload.events.length - workload.objectCount} updates), ${workload.tenants.length} tenants,`,
-    `  ${workload.embeddings} with a ${EMBEDDING_DIMENSION}-d embedding, no links; batch size ${options.batchSize}; objects topic ${OBJECT_PARTITIONS} partitions; relay on; ${options.rounds} round(s)`,
+    `  ${workload.embeddings} with a ${EMBEDDING_DIMENSION}-d embedding, no links; batch size ${options.batchSize}; objects topic ${OBJECT_PARTITIONS} partitions; relay on (off for (c)); ${options.rounds} round(s)`,
     `  up to ${options.inFlight} batch transaction(s) in flight per instance (MATERIALIZER_MAX_IN_FLIGHT), for (b) and the product alike`,
     options.instances > 1 ? `  (b) and the product ran as ${options.instances} materializer instances in one group; (a) is one connection, as always` : '',
     environment,
@@ -648,7 +675,7 @@ function renderReport(context: Context, environment: string, report: BenchmarkRe
     '',
     `${'measurement'.padEnd(38)}${'median ev/s'.padStart(12)}${'min'.padStart(10)}${'max'.padStart(10)}   per round`,
   ];
-  for (const kind of ['raw', 'at-least-once', 'exactly-once'] as const) {
+  for (const kind of ['raw', 'at-least-once', 'exactly-once', 'floor'] as const) {
     const runs = report.measurements.filter((m) => m.kind === kind);
     const values = runs.map((m) => m.eventsPerSecond);
     lines.push(
@@ -663,6 +690,10 @@ function renderReport(context: Context, environment: string, report: BenchmarkRe
     '',
     `product / (a) raw upsert        ${verdict(report.ratioVsRaw, TARGET_VS_RAW)}`,
     `product / (b) at-least-once     ${verdict(report.ratioVsAtLeastOnce, TARGET_VS_AT_LEAST_ONCE)}`,
+    // Not targets: (c) is not a product. It shows how much of (a) is left on this machine once
+    // every change is encoded and published through this Kafka client, however it gets there.
+    `(c) floor / (a) raw upsert      ${report.floorVsRaw.toFixed(2)}x   the ceiling for a product that publishes every change (from this process, on this machine)`,
+    `product / (c) floor             ${report.ratioVsFloor.toFixed(2)}x   what the outbox and the relay keep of that ceiling`,
     '',
   );
   return lines.filter((line, i) => line !== '' || i === 0 || lines[i - 1] !== '').join('\n');

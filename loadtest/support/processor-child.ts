@@ -25,12 +25,14 @@ export interface ProcessorChildOptions {
   readonly env: Readonly<Record<string, string>>;
   /** Options of node itself (e.g. --cpu-prof). */
   readonly nodeOptions?: readonly string[];
+  /** The script, relative to the repository, when not processors/<processor>/main.ts. */
+  readonly entry?: string;
 }
 
 export function startProcessorChild(options: ProcessorChildOptions): ProcessorChild {
   const { logFile, endpoints } = options;
   const log = createWriteStream(logFile);
-  const child = spawn(process.execPath, [...(options.nodeOptions ?? []), join(ROOT, 'processors', options.processor, 'main.ts')], {
+  const child = spawn(process.execPath, [...(options.nodeOptions ?? []), join(ROOT, options.entry ?? join('processors', options.processor, 'main.ts'))], {
     env: { PATH: process.env.PATH, KAFKA_BROKERS: endpoints.kafkaBrokers.join(','), SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl, LOG_LEVEL: 'info', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -67,6 +69,8 @@ export interface ScrapedMetrics {
   readonly records: number;
   readonly batchSeconds: number;
   readonly cpuSeconds: number;
+  /** Records the child's relay (or the floor's direct publisher) had published, all topics. */
+  readonly published: number;
 }
 
 /**
@@ -89,5 +93,6 @@ export async function scrapeMetrics(child: ProcessorChild, topic?: string): Prom
     records: sum('l3_records_consumed_total', true),
     batchSeconds: sum('l3_batch_duration_seconds_sum', true),
     cpuSeconds: sum('l3_process_cpu_seconds_total', false),
+    published: sum('l3_outbox_published_total', false),
   };
 }

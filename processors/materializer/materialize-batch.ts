@@ -27,6 +27,12 @@ export interface MaterializerDeps {
   /** l3.ontology.changes.v1 (or its override). */
   readonly changesTopic: string;
   readonly metrics: ProcessorMetrics;
+  /**
+   * Where a tenant's applied changes go, inside the batch's transaction: the outbox (the product,
+   * and the default). The benchmark's floor measurement swaps in a direct publisher to find what
+   * publishing alone costs (loadtest/support/materializer-floor.ts); nothing else should.
+   */
+  readonly recordChanges?: (tx: PoolClient, changes: readonly OutboxRow[]) => Promise<void>;
 }
 
 /** A tenant's type catalog with the fingerprint of the definitions it was built from. */
@@ -90,7 +96,7 @@ async function materializeTenant(
   const { pending, fingerprint } = probed.rows[0]!;
   const now = Date.now();
   const outbox: OutboxRow[] = [];
-  const { metrics } = deps;
+  const { metrics, recordChanges = writeOutbox } = deps;
   const reject = (record: ConsumedRecord, errorClass: string, errorMessage: string) => deadLetters.push({ record, errorClass, errorMessage });
   const addChange = (source: ConsumedRecord, key: string, payload: { eventId: string }) =>
     outbox.push({ tenantId, topic: deps.changesTopic, key, eventId: payload.eventId, payload, headers: { traceparent: traceOf(source) } });
@@ -115,7 +121,7 @@ async function materializeTenant(
   const objectEvents = events.flatMap((e) => (e.kind === 'object' ? [{ source: e.source, event: e.value }] : []));
   const linkEvents = events.flatMap((e) => (e.kind === 'link' ? [{ source: e.source, event: e.value }] : []));
   if (objectEvents.length === 0 && linkEvents.length === 0) {
-    await writeOutbox(tx, outbox);
+    await recordChanges(tx, outbox);
     return;
   }
   // Type definitions applied above changed the catalog after the fingerprint was read.
@@ -185,7 +191,7 @@ async function materializeTenant(
     if (!holdsTenantExclusively && created.length > 0) await lockPromotion(tx, tenantId);
     await promotePendingLinks(tx, tenantId, created);
   }
-  await writeOutbox(tx, outbox);
+  await recordChanges(tx, outbox);
 }
 
 function count(metrics: ProcessorMetrics, topic: string, applied: number, ignoredOld: number): void {
