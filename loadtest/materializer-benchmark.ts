@@ -3,10 +3,10 @@
 // materializer applies with exactly-once commits (the product), next to
 //   (a) a raw batched unnest upsert of the same rows straight into Postgres, and
 //   (b) the same materializer with at-least-once commits (offsets committed to Kafka),
-// all three measured on the same pre-generated events and alternated over rounds, and
-//   (c) the floor: the materializer publishing its changes straight from the batch, with no
-//       outbox and no relay (not a valid product): the most any design that publishes every
-//       change from this machine can reach (loadtest/README.md, "The publication floor").
+// and (c) the floor: the same handler publishing its changes straight from the batch, with no
+// outbox and no relay (a measurement, not a valid product): the ceiling of any product that
+// publishes every change from this process on this machine (loadtest/README.md, "The
+// publication floor"). All four run on the same pre-generated events, alternated over rounds.
 //   node loadtest/materializer-benchmark.ts [--events N] [--rounds R]     (or bin/l3 bench materializer)
 // What the figures mean and why the baselines are fair: loadtest/README.md.
 import { randomBytes } from 'node:crypto';
@@ -105,7 +105,7 @@ export interface BenchmarkReport {
   readonly medians: Readonly<Record<MeasurementKind, number>>;
   readonly ratioVsRaw: number;
   readonly ratioVsAtLeastOnce: number;
-  /** (c) / (a): what the machine leaves for any design once every change is published. */
+  /** (c) / (a): what this machine leaves of (a) once every change is also published. */
   readonly floorVsRaw: number;
   /** The product / (c): how much of that the outbox and relay keep. */
   readonly ratioVsFloor: number;
