@@ -1,7 +1,7 @@
 // Materializer throughput (STYLE point 10: a benchmark prints its figures next to baselines
 // measured in the same run; it is not a test and has no time limit). It prints the events/s the
 // materializer applies with exactly-once commits (the product), next to
-//   (a) a raw batched unnest upsert of the same rows straight into Postgres, and
+//   (a) a raw batched unnest upsert of the same rows straight into Postgres,
 //   (b) the same materializer with at-least-once commits (offsets committed to Kafka),
 // and (c) the floor: the same handler publishing its changes straight from the batch, with no
 // outbox and no relay (a measurement, not a valid product): the ceiling of any product that
