@@ -5,8 +5,8 @@
 //   node loadtest/support/materializer-floor.ts   (configuration: processors/materializer/config.ts)
 import { readContractSchema } from '../../contracts/registry/schema-files.ts';
 import { topicCatalog } from '../../contracts/topics.ts';
-import { createMaterializeBatch } from '../../processors/materializer/materialize-batch.ts';
 import { loadMaterializerConfig } from '../../processors/materializer/config.ts';
+import { materializerProcessor } from '../../processors/materializer/processor.ts';
 import { loadConfigOrExit, runProcessor } from '../../runtime/processor-host.ts';
 import { DirectChangePublisher } from './direct-change-publisher.ts';
 
@@ -16,11 +16,8 @@ if (config.relay) {
   process.exit(2);
 }
 
-await runProcessor({
-  name: 'materializer',
-  config,
-  consumes: [config.topics.typedefs, config.topics.objects, config.topics.links],
-  createHandler: ({ serde, metrics, logger, shutdown }) => {
+await runProcessor(
+  materializerProcessor(config, ({ serde, metrics, logger, shutdown }) => {
     const publisher = new DirectChangePublisher({
       brokers: config.kafkaBrokers,
       clientId: `l3-materializer-floor-${config.instanceId}`,
@@ -32,12 +29,6 @@ await runProcessor({
     });
     // Registered before the consumer's hook, so it runs after it: the last batch's changes are sent.
     shutdown.register('direct change publisher', () => publisher.stop());
-    return createMaterializeBatch({
-      serde,
-      topics: { typedefs: config.topics.typedefs, objects: config.topics.objects, links: config.topics.links },
-      changesTopic: config.topics.ontologyChanges,
-      metrics,
-      recordChanges: publisher.record,
-    });
-  },
-});
+    return publisher.record;
+  }),
+);

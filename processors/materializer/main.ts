@@ -3,19 +3,8 @@
 //   node processors/materializer/main.ts      (configuration: processors/materializer/config.ts)
 import { loadConfigOrExit, runProcessor } from '../../runtime/processor-host.ts';
 import { loadMaterializerConfig } from './config.ts';
-import { createMaterializeBatch } from './materialize-batch.ts';
+import { materializerProcessor } from './processor.ts';
 
 const config = loadConfigOrExit('materializer', () => loadMaterializerConfig());
 
-await runProcessor({
-  name: 'materializer',
-  config,
-  consumes: [config.topics.typedefs, config.topics.objects, config.topics.links],
-  createHandler: ({ serde, metrics }) =>
-    createMaterializeBatch({
-      serde,
-      topics: { typedefs: config.topics.typedefs, objects: config.topics.objects, links: config.topics.links },
-      changesTopic: config.topics.ontologyChanges,
-      metrics,
-    }),
-});
+await runProcessor(materializerProcessor(config));
