@@ -3,8 +3,11 @@
 // failure). Built on the library's native-style Producer rather than its KafkaJS layer: that
 // layer creates a promise and a metadata object per record and converts headers again, which cost
 // about 3 µs of CPU per record, a tenth of the materializer's per-event budget; here a send is one
-// promise and a delivery report only counts down. Sends do not overlap (the relay awaits each
-// round), so the reports need no per-record tag to find their send.
+// promise and a delivery report only counts down. Sends may overlap (a publisher can hand over
+// the next round while the broker acknowledges the previous one): each record carries its round
+// as librdkafka's opaque, so its report finds the send it belongs to. Sends hand their records
+// over one after the other, in call order, even when one waits for room in librdkafka's queue,
+// and librdkafka keeps that order per partition: so the order per key holds across sends.
 import rdkafka from '@confluentinc/kafka-javascript';
 import type { Logger } from '../logger.ts';
 
@@ -23,7 +26,6 @@ class Round {
   failure: Error | undefined;
   readonly done: Promise<void>;
   #settle!: () => void;
-  #progress: (() => void) | undefined;
 
   constructor(records: number) {
     this.remaining = records;
@@ -33,7 +35,6 @@ class Round {
 
   delivered(error: Error | null): void {
     if (error && !this.failure) this.failure = error;
-    this.#progress?.();
     if (--this.remaining === 0) this.#settle();
   }
 
@@ -42,25 +43,19 @@ class Round {
     this.remaining -= records;
     if (records > 0 && this.remaining === 0) this.#settle();
   }
-
-  /** Resolves at the next delivery report (room in librdkafka's queue). */
-  nextReport(): Promise<void> {
-    return new Promise<void>((resolve) => {
-      this.#progress = () => {
-        this.#progress = undefined;
-        resolve();
-      };
-    });
-  }
 }
 
 export class RelayProducer {
   readonly #producer: InstanceType<typeof Producer>;
   readonly #logger: Logger;
-  /** The send in progress; every delivery report belongs to it. */
-  #round: Round | undefined;
+  /** Records handed over and not yet reported, over every send. */
+  #inFlight = 0;
+  /** Sends waiting for room in librdkafka's queue: woken by the next delivery report. */
+  #waitingForRoom: (() => void)[] = [];
+  /** Settles when the latest send has handed over its records: the next one starts after it. */
+  #handOverTail: Promise<void> = Promise.resolve();
 
-  /** `settings`: extra librdkafka settings (tests shorten timeouts). Sends must not overlap. */
+  /** `settings`: extra librdkafka settings (tests shorten timeouts). */
   constructor(options: { brokers: readonly string[]; clientId: string; logger: Logger; settings?: Readonly<Record<string, string | number | boolean>> }) {
     this.#logger = options.logger;
     this.#producer = new Producer({
@@ -81,7 +76,15 @@ export class RelayProducer {
       dr_cb: true,
       ...options.settings,
     });
-    this.#producer.on('delivery-report', (error) => this.#round?.delivered(error as unknown as Error | null));
+    this.#producer.on('delivery-report', (error, report) => {
+      this.#inFlight--;
+      (report as unknown as { opaque: Round }).opaque.delivered(error as unknown as Error | null);
+      const waiting = this.#waitingForRoom;
+      if (waiting.length > 0) {
+        this.#waitingForRoom = [];
+        for (const wake of waiting) wake();
+      }
+    });
     // Connection trouble is retried by librdkafka and surfaces in the reports; this is for operators.
     this.#producer.on('event.error', (error) => this.#logger.warn({ err: error }, 'relay producer error'));
   }
@@ -99,14 +102,17 @@ export class RelayProducer {
 
   /** Resolves when every record is acknowledged; rejects with the first failure once none is in flight. */
   async send(records: readonly RelayRecord[]): Promise<void> {
-    if (this.#round) throw new Error('RelayProducer.send called while another send is in progress');
     const round = new Round(records.length);
-    this.#round = round;
+    const previous = this.#handOverTail;
+    let handedOver!: () => void;
+    this.#handOverTail = new Promise<void>((resolve) => (handedOver = resolve));
     try {
+      await previous;
       await this.#handOver(records, round);
     } finally {
-      this.#round = undefined;
+      handedOver();
     }
+    await round.done;
     if (round.failure) throw round.failure;
   }
 
@@ -118,20 +124,19 @@ export class RelayProducer {
       const record = records[handedOver]!;
       const headers = Object.entries(record.headers).map(([name, value]) => ({ [name]: value }));
       try {
-        this.#producer.produce(record.topic, null, record.value, record.key, null, undefined, headers);
+        this.#producer.produce(record.topic, null, record.value, record.key, null, round, headers);
         handedOver++;
+        this.#inFlight++;
       } catch (error) {
-        // librdkafka's local queue is full: wait for a report of this round to make room.
-        if ((error as { code?: number }).code === CODES.ERRORS.ERR__QUEUE_FULL && handedOver > records.length - round.remaining) {
-          await round.nextReport();
+        // librdkafka's local queue is full: wait for a report (of any send) to make room.
+        if ((error as { code?: number }).code === CODES.ERRORS.ERR__QUEUE_FULL && this.#inFlight > 0) {
+          await new Promise<void>((resolve) => this.#waitingForRoom.push(resolve));
           continue;
         }
         round.failure ??= error as Error;
       }
     }
     round.abandon(records.length - handedOver);
-    // Every record handed over reports before the next send begins, so none is counted twice.
-    await round.done;
   }
 
   disconnect(): Promise<void> {

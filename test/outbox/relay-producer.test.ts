@@ -80,3 +80,33 @@ t.test('a topic that does not exist fails the send once its records time out', a
   const records = Array.from({ length: 20 }, (_, i): RelayRecord => ({ topic: uniqueName('test.relay-producer.missing'), key: `k${i}`, value: Buffer.from('x'), headers: {} }));
   await t.rejects(producer.send(records), { message: /unknown topic|timed out/i }, 'the send rejects with the delivery failure');
 });
+
+t.test('overlapping sends each resolve on their own records, and keep the order per key across sends', async (t) => {
+  const topic = uniqueName('test.relay-producer.overlap');
+  await createTopic(topic, 3);
+  // A queue of 200 records: the first send waits for room many times while the others are
+  // already called, and still hands over all of its records before theirs.
+  const producer = await connected(t, { 'queue.buffering.max.messages': 200 });
+  const records = (from: number, count: number) =>
+    Array.from({ length: count }, (_, i): RelayRecord => ({ topic, key: `key-${(from + i) % 7}`, value: Buffer.from(String(from + i)), headers: {} }));
+  // The second and third are handed over while the first is still awaiting its acknowledgements.
+  await Promise.all([producer.send(records(0, 3_000)), producer.send(records(3_000, 1)), producer.send(records(3_001, 2_000))]);
+  const read = await readTopic(topic, { readCommittedOnly: true, until: (r) => r.length >= 5_001 });
+  t.equal(read.length, 5_001, 'every record of every send, once');
+  const seqByKey = new Map<string, number[]>();
+  for (const record of read) seqByKey.set(record.key!, [...(seqByKey.get(record.key!) ?? []), Number(record.value!.toString())]);
+  for (const [key, seqs] of seqByKey) t.same(seqs, [...seqs].sort((a, b) => a - b), `${key} in hand-over order across the sends`);
+});
+
+t.test('a failing send does not fail a send that overlaps it', async (t) => {
+  const topic = uniqueName('test.relay-producer.overlap-failure');
+  await createTopic(topic, 1);
+  const producer = await connected(t);
+  const record = (value: string | Buffer): RelayRecord => ({ topic, key: 'k', value: Buffer.from(value), headers: {} });
+  const healthy = Array.from({ length: 500 }, (_, i) => record(`ok-${i}`));
+  const [failed, succeeded] = await Promise.allSettled([producer.send([record('first'), record(Buffer.alloc(2_000_000, 1))]), producer.send(healthy)]);
+  t.equal(failed.status, 'rejected', 'the send with the oversized record rejects');
+  t.equal(succeeded.status, 'fulfilled', 'the overlapping send resolves');
+  const read = await readTopic(topic, { readCommittedOnly: true, until: (r) => r.length >= 501 });
+  t.same(read.map((r) => r.value!.toString()), ['first', ...healthy.map((r) => r.value!.toString())], 'what each send handed over arrived, in order');
+});
