@@ -78,7 +78,11 @@ export class RelayProducer {
     });
     this.#producer.on('delivery-report', (error, report) => {
       this.#inFlight--;
-      (report as unknown as { opaque: Round }).opaque.delivered(error as unknown as Error | null);
+      // Every record is produced with its round as the opaque; a report without one would be a
+      // record this class did not hand over, and must not crash the process from a native callback.
+      const round = (report as unknown as { opaque?: Round } | undefined)?.opaque;
+      if (round instanceof Round) round.delivered(error as unknown as Error | null);
+      else this.#logger.error({ err: error }, 'relay producer: a delivery report without its send');
       const waiting = this.#waitingForRoom;
       if (waiting.length > 0) {
         this.#waitingForRoom = [];
