@@ -439,8 +439,9 @@ async function measurePipeline(context: Context, kind: PipelineKind, round: numb
     }
     const hostAtEnd = sampleHostCpu();
     const metrics = await scrapeAll(children, topic);
-    // What was still to publish when the last event was applied (the relay's backlog; for (c),
-    // what its direct publisher had not had acknowledged).
+    // What was still to publish when the clock stopped: the relay's backlog when the last event
+    // was applied; for the floors, what their publisher had not had acknowledged (0: their clock
+    // waits for it, so this line shows that it did).
     const unpublished = isFloor(kind) ? workload.events.length - metrics.published : await relayBacklog(db.urls.admin);
     const startedAt = await firstAppliedAt(db.urls.admin);
     await verifyApplied(context, db.urls.admin);
