@@ -121,25 +121,28 @@ export class AvroSerde {
   }
 }
 
-// Values are written into one growing scratch buffer behind the 5-byte header, then copied out
-// once (avsc's toBuffer copies too, and prefixing the header would copy a second time).
-let scratch = Buffer.allocUnsafe(64 * 1024);
+// Values are written into one scratch buffer behind the 5-byte header, then copied out once
+// (avsc's toBuffer copies too, and prefixing the header would copy a second time). A value that
+// does not fit gets a buffer of its own, returned as it is: growing the shared one would keep
+// the largest value ever encoded allocated for the life of the process.
+const scratch = Buffer.allocUnsafe(64 * 1024);
 
 function encodeWire(id: number, type: avro.Type, schemaName: string, value: unknown): Buffer {
+  let target = scratch;
   let end: number;
   try {
-    end = type.encode(value, scratch, HEADER_LENGTH);
+    end = type.encode(value, target, HEADER_LENGTH);
     if (end < 0) {
-      // avsc returns minus the bytes missing; grow to fit and write again.
-      scratch = Buffer.allocUnsafe(Math.max(scratch.length * 2, scratch.length - end + HEADER_LENGTH));
-      end = type.encode(value, scratch, HEADER_LENGTH);
+      // avsc returns minus the bytes missing; write again into a buffer that fits exactly.
+      target = Buffer.allocUnsafe(scratch.length - end);
+      end = type.encode(value, target, HEADER_LENGTH);
     }
   } catch (cause) {
     throw invalidValue(type, schemaName, value, cause);
   }
-  scratch.writeUInt8(MAGIC_BYTE, 0);
-  scratch.writeInt32BE(id, 1);
-  return Buffer.from(scratch.subarray(0, end));
+  target.writeUInt8(MAGIC_BYTE, 0);
+  target.writeInt32BE(id, 1);
+  return target === scratch ? Buffer.from(scratch.subarray(0, end)) : target.subarray(0, end);
 }
 
 /** Names the fields that do not match, as the registry client's own encode did. */

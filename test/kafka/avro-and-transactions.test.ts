@@ -63,14 +63,19 @@ t.test('the synchronous encoder writes independent buffers of any size and names
     embedding: null,
     tags: {},
   });
-  // Larger than the encoder's 64 KiB scratch buffer, then small again: each buffer is its own copy.
+  // Larger than the encoder's 64 KiB scratch buffer, then small, then large again: each buffer
+  // is its own, and none is overwritten by the next encode.
   const large = value('x'.repeat(200_000));
   const small = value('{"a":1}');
+  const larger = value('y'.repeat(300_000));
   const first = encode(large);
   const second = encode(small);
+  const third = encode(larger);
   t.same((await serde.decode(first, schema)).value, large, 'a value larger than the scratch buffer round-trips');
   t.same((await serde.decode(second, schema)).value, small);
-  t.same((await serde.decode(first, schema)).value, large, 'encoding the next value did not overwrite the first');
+  t.same((await serde.decode(third, schema)).value, larger);
+  t.same((await serde.decode(first, schema)).value, large, 'encoding the next values did not overwrite the first');
+  t.same((await serde.decode(second, schema)).value, small, 'nor the second');
   t.same(await serde.encode(subject, schema, small), second, 'encode and encoderFor write the same bytes');
 
   const invalid = t.throws(() => encode({ ...small, op: 'MAYBE' })) as unknown as SerdeError;
