@@ -9,8 +9,11 @@ import t from 'tap';
 
 const root = join(import.meta.dirname, '../..');
 const stackDir = mkdtempSync(join(tmpdir(), 'l3-stack-lifecycle-'));
-// Ports of their own, away from the main stack's and from the defaults.
-const ports = { L3_PG_PORT: '56532', L3_KAFKA_PORT: '56592', L3_KAFKA_CONTROLLER_PORT: '56593', L3_REGISTRY_PORT: '56581' };
+// Ports of their own, away from the main stack's and from the defaults, and below Linux's
+// ephemeral range (32768-60999): a port in it can be the local end of any outgoing connection
+// (once it was the main broker's own connection to its controller), and then "up" fails with
+// PORT_TAKEN although nothing listens there.
+const ports = { L3_PG_PORT: '26532', L3_KAFKA_PORT: '26592', L3_KAFKA_CONTROLLER_PORT: '26593', L3_REGISTRY_PORT: '26581' };
 const env = {
   ...process.env,
   ...ports,
