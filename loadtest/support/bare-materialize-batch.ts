@@ -8,18 +8,20 @@
 // it exists to show what this machine and these client libraries leave of (a) before any of the
 // work issue #3 requires on top.
 import type { PoolClient } from 'pg';
+import type { ObjectChange } from '../../contracts/generated/object-change.ts';
 import type { AvroSerde } from '../../contracts/serde/index.ts';
 import type { ObjectWrite } from '../../processors/materializer/decide-objects.ts';
 import { decodeRecords, type MaterializerTopics } from '../../processors/materializer/decode-records.ts';
 import { kafkaKey, objectEntityId } from '../../processors/materializer/entity-keys.ts';
+import { traceOf } from '../../processors/materializer/materialize-batch.ts';
 import { objectChanged } from '../../processors/materializer/ontology-changed.ts';
 import { writeObjects } from '../../processors/materializer/sql/objects.ts';
 import { loadTypeCatalog } from '../../processors/materializer/sql/type-catalog.ts';
 import type { TypeCatalog } from '../../processors/materializer/type-catalog.ts';
+import type { ConsumedRecord } from '../../runtime/kafka/consumed-record.ts';
 import type { BatchHandler } from '../../runtime/kafka/transactional-consumer.ts';
 import type { ProcessorMetrics } from '../../runtime/metrics.ts';
 import type { OutboxRow } from '../../runtime/outbox/outbox-writer.ts';
-import { childTraceparent, traceparentFromRecordHeaders } from '../../runtime/trace-context.ts';
 
 export interface BareMaterializerDeps {
   readonly serde: AvroSerde;
@@ -35,12 +37,12 @@ export function createBareMaterializeBatch(deps: BareMaterializerDeps): BatchHan
   const versions = new Map<string, number>();
   return async (tx, records) => {
     const { events, deadLetters } = await decodeRecords(deps.serde, deps.topics, records);
-    const byTenant = new Map<string, typeof events>();
-    for (const event of events) {
-      if (event.kind !== 'object') throw new Error(`the bare floor handles object events only, got a ${event.kind} event on ${event.source.topic}`);
-      const list = byTenant.get(event.value.tenantId) ?? [];
-      list.push(event);
-      byTenant.set(event.value.tenantId, list);
+    const byTenant = new Map<string, { source: ConsumedRecord; event: ObjectChange }[]>();
+    for (const decoded of events) {
+      if (decoded.kind !== 'object') throw new Error(`the bare floor handles object events only, got a ${decoded.kind} event on ${decoded.source.topic}`);
+      const list = byTenant.get(decoded.value.tenantId) ?? [];
+      list.push({ source: decoded.source, event: decoded.value });
+      byTenant.set(decoded.value.tenantId, list);
     }
     const now = Date.now();
     for (const [tenantId, tenantEvents] of byTenant) {
@@ -49,9 +51,7 @@ export function createBareMaterializeBatch(deps: BareMaterializerDeps): BatchHan
       if (!catalog) catalogs.set(tenantId, (catalog = await loadTypeCatalog(tx, tenantId)));
       const writes = new Map<string, ObjectWrite>();
       const changes: OutboxRow[] = [];
-      for (const decoded of tenantEvents) {
-        if (decoded.kind !== 'object') continue;
-        const { source, value: event } = decoded;
+      for (const { source, event } of tenantEvents) {
         const type = catalog.objectTypes.get(event.objectType);
         if (!type) throw new Error(`the bare floor found no object type ${event.objectType} for tenant ${tenantId}`);
         const entityId = objectEntityId(type.name, event.objectId);
@@ -71,7 +71,7 @@ export function createBareMaterializeBatch(deps: BareMaterializerDeps): BatchHan
         writes.set(entityId, after);
         const key = kafkaKey(tenantId, entityId);
         const payload = objectChanged(tenantId, { source, event, key, entityId, after }, now);
-        changes.push({ tenantId, topic: deps.changesTopic, key, eventId: payload.eventId, payload, headers: { traceparent: childTraceparent(traceparentFromRecordHeaders(source.headers)) } });
+        changes.push({ tenantId, topic: deps.changesTopic, key, eventId: payload.eventId, payload, headers: { traceparent: traceOf(source) } });
       }
       await writeObjects(tx, tenantId, [...writes.values()]);
       deps.metrics.recordsApplied.inc({ topic: deps.topics.objects }, changes.length);

@@ -200,6 +200,6 @@ function count(metrics: ProcessorMetrics, topic: string, applied: number, ignore
 }
 
 /** The change continues the trace of the L2 event that caused it (W3C trace context). */
-function traceOf(record: ConsumedRecord): string {
+export function traceOf(record: ConsumedRecord): string {
   return childTraceparent(traceparentFromRecordHeaders(record.headers));
 }

@@ -50,8 +50,8 @@ export class RelayProducer {
   readonly #logger: Logger;
   /** Records handed over and not yet reported, over every send. */
   #inFlight = 0;
-  /** Sends waiting for room in librdkafka's queue: woken by the next delivery report. */
-  #waitingForRoom: (() => void)[] = [];
+  /** The send waiting for room in librdkafka's queue (hand-overs take turns, so at most one): woken by the next delivery report. */
+  #waitingForRoom: (() => void) | undefined;
   /** Settles when the latest send has handed over its records: the next one starts after it. */
   #handOverTail: Promise<void> = Promise.resolve();
 
@@ -83,11 +83,9 @@ export class RelayProducer {
       const round = (report as unknown as { opaque?: Round } | undefined)?.opaque;
       if (round instanceof Round) round.delivered(error as unknown as Error | null);
       else this.#logger.error({ err: error }, 'relay producer: a delivery report without its send');
-      const waiting = this.#waitingForRoom;
-      if (waiting.length > 0) {
-        this.#waitingForRoom = [];
-        for (const wake of waiting) wake();
-      }
+      const wake = this.#waitingForRoom;
+      this.#waitingForRoom = undefined;
+      wake?.();
     });
     // Connection trouble is retried by librdkafka and surfaces in the reports; this is for operators.
     this.#producer.on('event.error', (error) => this.#logger.warn({ err: error }, 'relay producer error'));
@@ -134,7 +132,7 @@ export class RelayProducer {
       } catch (error) {
         // librdkafka's local queue is full: wait for a report (of any send) to make room.
         if ((error as { code?: number }).code === CODES.ERRORS.ERR__QUEUE_FULL && this.#inFlight > 0) {
-          await new Promise<void>((resolve) => this.#waitingForRoom.push(resolve));
+          await new Promise<void>((resolve) => (this.#waitingForRoom = resolve));
           continue;
         }
         round.failure ??= error as Error;
